@@ -1,0 +1,74 @@
+"""UI string catalogues: one YAML file per language in this folder.
+
+Every UI string has a key; German (``de``) is the reference catalogue and every other
+language must define exactly the same keys (``tests/test_i18n.py``). A catalogue may list
+keys under ``_needs_review`` whose translation still needs a native speaker's check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import yaml
+
+CATALOGUE_DIR = Path(__file__).resolve().parent
+DEFAULT_LANGUAGE = "de"
+
+
+@dataclass(frozen=True)
+class Language:
+    """A UI language: ISO 639-1 code, its own name (endonym) and writing direction."""
+
+    code: str
+    name: str
+    direction: str = "ltr"
+
+
+#: The UI languages, in the order of the language switch.
+LANGUAGES: dict[str, Language] = {
+    "de": Language("de", "Deutsch"),
+    "en": Language("en", "English"),
+}
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """All strings of one language (without the ``_needs_review`` list)."""
+    raw = yaml.safe_load((CATALOGUE_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
+    return {k: v for k, v in raw.items() if not k.startswith("_")}
+
+
+@cache
+def needs_review(lang: str) -> frozenset[str]:
+    """Keys of ``lang`` marked for review by a native speaker."""
+    raw = yaml.safe_load((CATALOGUE_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
+    return frozenset(raw.get("_needs_review") or ())
+
+
+def resolve_language(code: str | None) -> str:
+    """Return ``code`` if it is a UI language, else the default (German)."""
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
+    """Translate ``key`` into ``lang`` and fill ``{placeholders}`` from ``values``.
+
+    A key missing in ``lang`` falls back to German; a key missing everywhere raises
+    ``KeyError`` (tests catch that, users never see a raw key).
+
+    Examples
+    --------
+    >>> t("app.title", "en")
+    'Integration Atlas Lower Saxony'
+    """
+    text = catalogue(resolve_language(lang)).get(key)
+    if text is None:
+        text = catalogue(DEFAULT_LANGUAGE)[key]
+    return text.format(**values) if values else text
+
+
+def direction(lang: str) -> str:
+    """Writing direction of ``lang``: ``"ltr"`` or ``"rtl"``."""
+    return LANGUAGES[resolve_language(lang)].direction
