@@ -8,7 +8,7 @@ keys under ``_needs_review`` whose translation still needs a native speaker's ch
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
