@@ -1,0 +1,104 @@
+"""Default content from data/offices.csv."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from sqlalchemy import select
+
+from directory.model import Location, Organization, Phone, Service
+from directory.query import offers_frame
+from directory.seed import OFFICES_CSV, clean_date, load_offices, parse_languages, place_row
+from directory.store import Store
+
+ROWS = list(csv.DictReader(OFFICES_CSV.open(encoding="utf-8")))
+
+
+def test_offices_csv_is_the_research_copy():
+    shared = Path(__file__).resolve().parents[3] / "shared" / "research" / "offices.csv"
+    if shared.exists():
+        assert shared.read_bytes() == OFFICES_CSV.read_bytes()
+    assert len(ROWS) == 79
+
+
+def test_seed_loads_every_row_unverified_with_source(store: Store, gazetteer):
+    stats = load_offices(store, gazetteer=gazetteer)
+    assert stats["added"] == 79 and stats["rows"] == 79
+    with store.session() as s:
+        services = s.scalars(select(Service)).all()
+        assert len(services) == 79
+        assert all(sv.verification == "unverified" for sv in services)
+        assert all(sv.source_url for sv in services)
+        assert all(not sv.is_demo for sv in services)
+        dated = [sv for sv in services if sv.source_date]
+        assert len(dated) == sum(1 for r in ROWS if r["source_date"].strip())
+        for sv in services:
+            if sv.assured_date is not None:
+                assert sv.source_date == sv.assured_date.isoformat()
+        n_orgs = s.scalar(select(Organization.id).where(Organization.name == "Asyl e.V."))
+        assert n_orgs is not None
+        assert len(s.scalars(select(Organization)).all()) == len({r["traeger"] for r in ROWS})
+        assert len(s.scalars(select(Phone)).all()) == sum(1 for r in ROWS if r["phone"].strip())
+
+
+def test_seed_never_invents_fields(store: Store, gazetteer):
+    load_offices(store, gazetteer=gazetteer)
+    with store.session() as s:
+        locs = {(loc.name, loc.city, loc.street): loc for loc in s.scalars(select(Location))}
+    for row in ROWS:
+        loc = locs[(row["name"].strip(), row["ort"].strip() or None, row["street"].strip() or None)]
+        assert loc.postal_code == (row["plz"].strip() or None)
+        assert loc.address_1 == (row["street"].strip() or None)
+        assert loc.opening_hours is None and loc.accessibility == "unknown"
+        if not row["plz"].strip():
+            assert loc.geocode_precision in ("place", None)
+            if loc.geocode_precision is None:
+                assert loc.latitude is None and loc.geocode_note
+        else:
+            assert loc.geocode_precision == "postcode"
+
+
+def test_kreis_only_rows_are_not_placed(store: Store, gazetteer):
+    load_offices(store, gazetteer=gazetteer)
+    with store.session() as s:
+        loc = s.scalars(select(Location).where(Location.city.like("Landkreis Heidekreis%"))).one()
+    assert loc.latitude is None and loc.longitude is None and loc.geocode_precision is None
+    assert loc.geocode_note.startswith("Nur Landkreis bekannt")
+    assert loc.district_ags == "03358"
+
+
+def test_seed_is_idempotent(store: Store, gazetteer):
+    load_offices(store, gazetteer=gazetteer)
+    before = store.counts()
+    assert load_offices(store, gazetteer=gazetteer)["added"] == 0
+    assert store.ensure_seeded(gazetteer=gazetteer) == 0
+    assert store.counts() == before
+
+
+def test_ensure_seeded_loads_empty_store(store: Store, gazetteer):
+    assert store.ensure_seeded(gazetteer=gazetteer) == 79
+    df = offers_frame(store)
+    assert len(df) == 79
+    assert set(df["verification"]) == {"unverified"}
+
+
+def test_place_rules(gazetteer):
+    assert place_row("31135", "Hildesheim", gazetteer).precision == "postcode"
+    got = place_row(None, "Göttingen (Grone-Süd)", gazetteer)
+    assert got.precision == "place" and got.district_ags == "03159"
+    assert place_row(None, "Hannover (Linden-Nord)", gazetteer).precision == "place"
+    lohne = place_row(None, "Lohne (Oldenburg) – Sitz des Trägers; Beratungsort in Quelle "
+                      "nicht genannt", gazetteer)  # fmt: skip
+    assert lohne.latitude is None and "nicht genannt" in lohne.note
+    nowhere = place_row(None, "Atlantis (fiktiv)", gazetteer)
+    assert nowhere.latitude is None and nowhere.note == "Ort nicht eindeutig gefunden"
+
+
+def test_parsers():
+    assert parse_languages("") == []
+    assert parse_languages("Amharisch, Tigrinya, Englisch (Berater lt. Quelle)") == [
+        "am", "ti", "en"]  # fmt: skip
+    assert clean_date("2021-11-19").isoformat() == "2021-11-19"
+    assert clean_date("zuletzt geändert 2023-10-12") is None
+    assert clean_date("2018") is None
