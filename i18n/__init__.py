@@ -1,8 +1,10 @@
-"""UI string catalogues: one YAML file per language in this folder.
+"""UI string catalogues: one catalogue per language, ``i18n/<lang>/*.yaml``.
 
-Every UI string has a key; German (``de``) is the reference catalogue and every other
-language must define exactly the same keys (``tests/test_i18n.py``). A catalogue may list
-keys under ``_needs_review`` whose translation still needs a native speaker's check.
+A language's catalogue is split by area (``core.yaml``, ``beratung.yaml`` …) only so that
+files stay small; the files are merged and a key may be defined in one file only. Every UI
+string has a key; German (``de``) is the reference catalogue and every other language must
+define exactly the same keys (``tests/test_i18n.py``). A file may list keys under
+``_needs_review`` whose translation still needs a native speaker's check.
 """
 
 from __future__ import annotations
@@ -34,17 +36,32 @@ LANGUAGES: dict[str, Language] = {
 
 
 @cache
+def _files(lang: str) -> tuple[dict, ...]:
+    paths = sorted((CATALOGUE_DIR / lang).glob("*.yaml"))
+    return tuple(yaml.safe_load(p.read_text(encoding="utf-8")) or {} for p in paths)
+
+
+@cache
 def catalogue(lang: str) -> dict[str, str]:
-    """All strings of one language (without the ``_needs_review`` list)."""
-    raw = yaml.safe_load((CATALOGUE_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
-    return {k: v for k, v in raw.items() if not k.startswith("_")}
+    """All strings of one language (without the ``_needs_review`` lists).
+
+    Raises ``ValueError`` if two files of the language define the same key.
+    """
+    merged: dict[str, str] = {}
+    for raw in _files(lang):
+        for key, value in raw.items():
+            if key.startswith("_"):
+                continue
+            if key in merged:
+                raise ValueError(f"i18n key {key!r} is defined twice in {lang!r}")
+            merged[key] = value
+    return merged
 
 
 @cache
 def needs_review(lang: str) -> frozenset[str]:
     """Keys of ``lang`` marked for review by a native speaker."""
-    raw = yaml.safe_load((CATALOGUE_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
-    return frozenset(raw.get("_needs_review") or ())
+    return frozenset(k for raw in _files(lang) for k in (raw.get("_needs_review") or ()))
 
 
 def resolve_language(code: str | None) -> str:
