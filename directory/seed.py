@@ -374,5 +374,9 @@ def load_offices(
 def load_default_content(
     store: Store, *, actor: str = SEED_ACTOR, gazetteer: Gazetteer | None = None
 ) -> int:
-    """Load the default content (the researched offices); returns services added."""
+    """Load the default content (regional networks, researched offices); returns services added."""
+    from directory.networks import load_networks
+    from geo.boundaries import load_districts
+
+    load_networks(store, sorted(load_districts()["ags"]))
     return load_offices(store, actor=actor, gazetteer=gazetteer)["added"]
