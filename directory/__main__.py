@@ -1,4 +1,4 @@
-"""Command line: ``python -m directory {seed,demo,info}``.
+"""Command line: ``python -m directory {seed,demo,info,import,export,backup,restore,create-admin}``.
 
 Examples::
 
@@ -6,6 +6,12 @@ Examples::
     python -m directory demo --n 10000 --seed 1   # add 10,000 fictional offers
     python -m directory demo --n 500 --replace    # replace all demo offers
     python -m directory info                      # counts per table
+    python -m directory import liste.csv --dry-run # preview: counts and per-row problems
+    python -m directory import liste.xlsx --mapping spalten.yaml --actor alice
+    python -m directory export --format hsds atlas.json
+    python -m directory backup sicherung.json.gz
+    python -m directory restore sicherung.json.gz --yes
+    python -m directory create-admin --username admin --password-stdin < pw.txt
 
 ``--database-url`` (or ``DATABASE_URL``) selects the store; default ``var/atlas.sqlite``.
 """
@@ -17,6 +23,7 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -67,6 +74,121 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_mapping(path: str) -> dict[str, str | None]:
+    """``--mapping`` file: JSON or YAML object {source header: canonical column}."""
+    import yaml
+
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"mapping file {path}: not readable ({exc})") from exc
+    try:
+        data = json.loads(text) if path.lower().endswith(".json") else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        raise ValueError(f"mapping file {path}: malformed ({first})") from exc
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in data.items()
+    ):
+        raise ValueError(f"mapping file {path}: malformed (expected an object "
+                         "{source column: target column})")  # fmt: skip
+    return data
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from directory.io import ImportRefused, commit, load_preview
+
+    mapping = _load_mapping(args.mapping) if args.mapping else None
+    if not Path(args.file).is_file():
+        raise ValueError(f"file not found: {args.file}")
+    store = _store(args)
+    fmt = {"auto": "auto", "json": "hsds"}.get(args.format, args.format)
+    preview = load_preview(args.file, store=store, fmt=fmt, mapping=mapping, sheet=args.sheet,
+                           max_bytes=int(args.max_mb * 1024 * 1024))  # fmt: skip
+    info = {"file": preview.source, "format": preview.format, "encoding": preview.encoding,
+            "delimiter": preview.delimiter, "sheet": preview.sheet,
+            "mapping": preview.mapping, "ignored_columns": preview.ignored,
+            "counts": preview.counts}  # fmt: skip
+    print(json.dumps({k: v for k, v in info.items() if v not in (None, {}, [])},
+                     ensure_ascii=False, indent=2))  # fmt: skip
+    for line in preview.report_lines(warnings=not args.quiet):
+        print(line)
+    if not preview.ok:
+        first = (preview.file_problems or [p for r in preview.rows for p in r.errors])[0]
+        n = preview.counts["error"]
+        rows = f"; {n} row(s) with errors" if n else ""
+        print(f"error: import refused, nothing changed: {first.message_de}{rows}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    if args.dry_run:
+        print("dry run: nothing changed")
+        return 0
+    try:
+        result = commit(store, preview, actor=args.actor)
+    except ImportRefused as exc:
+        print(f"error: {exc.message_de}", file=sys.stderr)
+        return 1
+    print(f"imported: {json.dumps(result.counts)}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from directory.io import export_bytes
+
+    store = _store(args)
+    data = export_bytes(store, args.format, include_demo=args.include_demo,
+                        include_retired=args.include_retired)  # fmt: skip
+    out = Path(args.out)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    print(f"exported {args.format} to {out} ({len(data)} bytes)")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from directory.backup import backup
+
+    counts = backup(_store(args), args.file)
+    print(f"backup written to {args.file}: {json.dumps(counts)}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from directory.backup import read_backup, restore
+
+    doc = read_backup(args.file)  # validate before touching anything
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise ValueError("restore replaces the whole store; confirm with --yes")
+        answer = input(f"Replace the whole store with {args.file} "
+                       f"({sum(doc['counts'].values())} rows)? [y/N] ")  # fmt: skip
+        if answer.strip().lower() not in ("y", "yes", "j", "ja"):
+            print("aborted, nothing changed")
+            return 1
+    counts = restore(_store(args), args.file)
+    print(f"restored from {args.file}: {json.dumps(counts)}")
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    import getpass
+
+    from directory.auth import create_user
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        if not sys.stdin.isatty():
+            raise ValueError("no terminal: use --password-stdin")
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != password:
+            raise ValueError("passwords do not match")
+    user = create_user(args.username, password, "admin")
+    print(f"admin {user.username!r} created")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m directory", description=__doc__.split("\n")[0])
     common = argparse.ArgumentParser(add_help=False)
@@ -82,18 +204,48 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo.add_argument("--replace", action="store_true", help="delete earlier demo records first")
     sub.add_parser("info", parents=[common], help="counts per table")
+
+    imp = sub.add_parser("import", parents=[common], help="import offers (preview + commit)")
+    imp.add_argument("file")
+    imp.add_argument(
+        "--format", default="auto", choices=["auto", "csv", "xlsx", "geojson", "hsds", "json"]
+    )
+    imp.add_argument("--dry-run", action="store_true", help="preview only, change nothing")
+    imp.add_argument("--mapping", help="JSON/YAML file {source column: target column}")
+    imp.add_argument("--sheet", help="XLSX sheet name (default: first)")
+    imp.add_argument("--actor", default="cli-import", help="name recorded in the history")
+    imp.add_argument("--max-mb", type=float, default=20.0, help="size limit (default 20 MB)")
+    imp.add_argument("--quiet", action="store_true", help="list errors only, no warnings")
+
+    exp = sub.add_parser("export", parents=[common], help="export offers")
+    exp.add_argument("--format", required=True, choices=["csv", "xlsx", "geojson", "hsds"])
+    exp.add_argument("out")
+    exp.add_argument("--include-demo", action="store_true")
+    exp.add_argument("--include-retired", action="store_true")
+
+    bak = sub.add_parser("backup", parents=[common], help="dump the whole store (JSON[.gz])")
+    bak.add_argument("file")
+    res = sub.add_parser("restore", parents=[common], help="replace the store by a backup")
+    res.add_argument("file")
+    res.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    adm = sub.add_parser("create-admin", help="create an admin account")
+    adm.add_argument("--username", required=True)
+    adm.add_argument("--password-stdin", action="store_true")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"seed": cmd_seed, "demo": cmd_demo, "info": cmd_info}[args.command]
+    handler = {"seed": cmd_seed, "demo": cmd_demo, "info": cmd_info, "import": cmd_import,
+               "export": cmd_export, "backup": cmd_backup, "restore": cmd_restore,
+               "create-admin": cmd_create_admin}[args.command]  # fmt: skip
     try:
         return handler(args)
     except SQLAlchemyError as exc:
         print(f"error: database: {exc.__class__.__name__}: {exc}".splitlines()[0], file=sys.stderr)
         return 1
-    except (OSError, ImportError, ValueError, RuntimeError) as exc:
+    except (OSError, ImportError, ValueError, RuntimeError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -1,0 +1,490 @@
+"""File readers: bytes → raw flat records (canonical keys, unvalidated values).
+
+Every refusal of a whole file raises :class:`FileRefused` with a stable ``code``, ``params``
+and a German default text; row-level findings of the reader (e.g. a GeoJSON polygon) travel
+with the record as :class:`directory.validate.Problem` objects.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from directory.io.columns import REQUIRED_COLUMNS, canonical, header_key, map_headers, unneutralise
+from directory.validate import Problem, problem
+
+#: refuse more data rows than this (a spreadsheet of the whole state has < 10,000)
+MAX_ROWS = 200_000
+#: refuse XLSX whose unpacked size exceeds this (zip bombs)
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+FORMATS = ("csv", "xlsx", "geojson", "hsds")
+
+_MAGIC = {
+    b"\x89PNG": "PNG-Bild", b"%PDF": "PDF-Dokument", b"GIF8": "GIF-Bild",
+    b"\xff\xd8\xff": "JPEG-Bild", b"PK\x03\x04": "ZIP-Archiv", b"\x1f\x8b": "gzip-Archiv",
+    b"\xd0\xcf\x11\xe0": "altes Office-Dokument (.xls/.doc)", b"SQLite format": "SQLite-Datenbank",
+}  # fmt: skip
+
+
+class FileRefused(ValueError):
+    """The whole file cannot be imported; nothing was read into the store."""
+
+    def __init__(self, code: str, message_de: str, **params: Any) -> None:
+        super().__init__(message_de)
+        self.code = code
+        self.message_de = message_de
+        self.params = params
+
+    def as_problem(self) -> Problem:
+        return Problem("file", self.code, "error", self.message_de, self.params)
+
+
+@dataclass
+class RawRecord:
+    line: int
+    values: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Parsed:
+    format: str
+    records: list[RawRecord]
+    headers: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)  # source header → canonical
+    ignored: list[str] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)  # canonical columns the file has
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+
+
+# -- detection ---------------------------------------------------------------------------------
+def detect_format(data: bytes, name: str = "") -> str:
+    low = name.lower()
+    for ext, fmt in ((".csv", "csv"), (".txt", "csv"), (".tsv", "csv"), (".xlsx", "xlsx"),
+                     (".geojson", "geojson")):  # fmt: skip
+        if low.endswith(ext):
+            return fmt
+    head = data[:4096].lstrip(codecs.BOM_UTF8).lstrip()
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head[:1] in (b"{", b"[") or low.endswith(".json"):
+        if re.search(rb'"type"\s*:\s*"Feature(Collection)?"', data[:200_000]):
+            return "geojson"
+        return "hsds"
+    return "csv"
+
+
+def _refuse_binary(data: bytes, expected: str) -> None:
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise FileRefused("binary", f"Die Datei ist keine {expected}-Datei, sondern ein "
+                              f"{what}.", kind=what)  # fmt: skip
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Text and encoding: UTF-8 (with/without BOM), UTF-16 with BOM, else Windows-1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        if b"\x00" in data[:65536]:
+            raise FileRefused("binary", "Die Datei enthält Binärdaten (NUL-Bytes) und ist "
+                              "keine Textdatei (CSV).")  # fmt: skip
+        candidates = ["utf-8", "cp1252"]
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        controls = len(re.findall(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]", text[:200_000]))
+        if controls > max(3, len(text[:200_000]) // 200):
+            break
+        return text, enc
+    raise FileRefused(
+        "encoding",
+        "Die Zeichenkodierung der Datei wurde nicht erkannt "
+        "(erwartet UTF-8 oder Windows-1252) – ist es wirklich eine CSV-Datei?",
+    )
+
+
+def _sniff_delimiter(text: str) -> str:
+    """``;`` or ``,``: decided by the header line (cells may hold commas), else csv.Sniffer."""
+    lines = [ln for ln in text[:65536].splitlines() if ln.strip()]
+    header = re.sub(r'"[^"]*"', "", lines[0]) if lines else ""
+    semi, comma = header.count(";"), header.count(",")
+    if semi != comma:
+        return ";" if semi > comma else ","
+    try:
+        return csv.Sniffer().sniff(text[:65536], delimiters=";,").delimiter
+    except csv.Error:
+        return ";"
+
+
+def _table_records(headers: list[Any], rows: list[list[Any]], first_line: int,
+                   explicit: Mapping[str, str | None] | None, parsed: Parsed) -> None:  # fmt: skip
+    """Shared by CSV and XLSX: header mapping, required columns, rows → records."""
+    if not any(header_key(h) for h in headers):
+        raise FileRefused("empty", "Die Datei ist leer (keine Kopfzeile).")
+    mapping, ignored, errors = map_headers(headers, explicit)
+    if errors:
+        code, text, params = errors[0]
+        more = f" (+{len(errors) - 1} weitere)" if len(errors) > 1 else ""
+        raise FileRefused(code, text + more, **params)
+    missing = [c for c in REQUIRED_COLUMNS if c not in mapping.values()]
+    if missing:
+        hint = ""
+        if len(headers) == 1:
+            hint = " Es wurde nur eine Spalte erkannt – ist das Trennzeichen „;“ oder „,“?"
+        raise FileRefused("missing_columns", "Pflichtspalten fehlen: "
+                          + ", ".join(missing) + "." + hint, columns=missing)  # fmt: skip
+    parsed.headers = [str(h) if h is not None else "" for h in headers]
+    parsed.mapping = {parsed.headers[i]: c for i, c in mapping.items()}
+    parsed.ignored = ignored
+    parsed.present = set(mapping.values())
+    width = len(headers)
+    for n, row in enumerate(rows):
+        if not any(v not in (None, "") and str(v).strip() for v in row):
+            continue
+        rec = RawRecord(first_line + n, {c: (row[i] if i < len(row) else None)
+                                         for i, c in mapping.items()})  # fmt: skip
+        rec.values = {k: unneutralise(v) for k, v in rec.values.items()}
+        if len(row) > width and any(v not in (None, "") for v in row[width:]):
+            rec.problems.append(problem("file", "extra_cells", count=len(row) - width))
+            rec.problems[-1] = Problem("file", "extra_cells", "error",
+                                       f"Zeile hat {len(row)} Zellen, die Kopfzeile nur "
+                                       f"{width} (Trennzeichen im Text ohne Anführungszeichen?).",
+                                       {"cells": len(row), "headers": width})  # fmt: skip
+        parsed.records.append(rec)
+        if len(parsed.records) > MAX_ROWS:
+            raise FileRefused("too_many_rows", f"Mehr als {MAX_ROWS} Zeilen – bitte aufteilen.")
+    if not parsed.records:
+        raise FileRefused("no_rows", "Die Datei enthält nur die Kopfzeile und keine Daten.")
+
+
+def read_csv(data: bytes, mapping: Mapping[str, str | None] | None = None) -> Parsed:
+    _refuse_binary(data, "CSV")
+    if not data.strip():
+        raise FileRefused("empty", "Die Datei ist leer.")
+    text, encoding = decode_text(data)
+    if not text.strip():
+        raise FileRefused("empty", "Die Datei ist leer.")
+    delimiter = _sniff_delimiter(text)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                               quotechar='"', doublequote=True, strict=False))  # fmt: skip
+    except csv.Error as exc:
+        raise FileRefused("malformed_csv", f"Die CSV-Datei ist fehlerhaft: {exc}.") from exc
+    while rows and not any(c.strip() for c in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise FileRefused("empty", "Die Datei ist leer.")
+    parsed = Parsed("csv", [], encoding=encoding.replace("-sig", " (BOM)"), delimiter=delimiter)
+    _table_records(rows[0], rows[1:], 2, mapping, parsed)
+    return parsed
+
+
+# -- XLSX --------------------------------------------------------------------------------------
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def read_xlsx(data: bytes, mapping: Mapping[str, str | None] | None = None,
+              sheet: str | None = None) -> Parsed:  # fmt: skip
+    if not data:
+        raise FileRefused("empty", "Die Datei ist leer.")
+    if not data.startswith(b"PK"):
+        _refuse_binary(data, "Excel (.xlsx)")
+        raise FileRefused("not_xlsx", "Die Datei ist keine Excel-Datei (.xlsx).")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        names = set(zf.namelist())
+        unpacked = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise FileRefused("xlsx_damaged", "Die Excel-Datei ist beschädigt oder unvollständig "
+                          "(abgeschnitten?).") from exc  # fmt: skip
+    if "xl/workbook.xml" not in names:
+        raise FileRefused("not_xlsx", "Die Datei ist ein ZIP-Archiv, aber keine Excel-Datei "
+                          "(.xlsx).")  # fmt: skip
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileRefused("too_large", "Die Excel-Datei ist entpackt zu groß.")
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        if sheet is not None and sheet not in wb.sheetnames:
+            raise FileRefused("sheet_missing", f"Tabellenblatt „{sheet}“ gibt es nicht "
+                              f"(vorhanden: {', '.join(wb.sheetnames)}).", sheet=sheet)  # fmt: skip
+        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+        rows = [[_xlsx_value(v) for v in r] for r in ws.iter_rows(values_only=True)]
+        title = ws.title
+        wb.close()
+    except FileRefused:
+        raise
+    except Exception as exc:  # openpyxl raises many types on damaged files
+        raise FileRefused("xlsx_damaged", "Die Excel-Datei ist beschädigt oder unvollständig "
+                          f"({exc.__class__.__name__}).") from exc  # fmt: skip
+    while rows and not any(v not in (None, "") for v in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise FileRefused("empty", "Die Excel-Tabelle ist leer.")
+    parsed = Parsed("xlsx", [], sheet=title)
+    header = list(rows[0])
+    while header and header[-1] in (None, ""):
+        header.pop()
+    _table_records(header, rows[1:], 2, mapping, parsed)
+    return parsed
+
+
+# -- JSON helpers ------------------------------------------------------------------------------
+def _load_json(data: bytes, what: str) -> Any:
+    _refuse_binary(data, what)
+    if not data.strip():
+        raise FileRefused("empty", "Die Datei ist leer.")
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise FileRefused("not_json", f"Die Datei ist kein gültiges JSON ({what}): "
+                          f"{str(exc)[:120]}") from exc  # fmt: skip
+
+
+# -- GeoJSON -----------------------------------------------------------------------------------
+def read_geojson(data: bytes, mapping: Mapping[str, str | None] | None = None) -> Parsed:
+    doc = _load_json(data, "GeoJSON")
+    if (
+        not isinstance(doc, dict)
+        or doc.get("type") != "FeatureCollection"
+        or not isinstance(doc.get("features"), list)
+    ):
+        raise FileRefused("geojson_structure", "GeoJSON muss eine FeatureCollection mit "
+                          "„features“ sein.")  # fmt: skip
+    if not doc["features"]:
+        raise FileRefused("no_rows", "Die FeatureCollection enthält keine Einträge.")
+    forced = {header_key(k): v for k, v in (mapping or {}).items()}
+    parsed = Parsed("geojson", [])
+    for n, feat in enumerate(doc["features"], start=1):
+        rec = RawRecord(n, {})
+        if not isinstance(feat, dict) or not isinstance(feat.get("properties") or {}, dict):
+            rec.problems.append(
+                Problem(
+                    "file",
+                    "geojson_feature",
+                    "error",
+                    "Eintrag ist kein gültiges GeoJSON-Feature.",
+                    {},
+                )
+            )
+            parsed.records.append(rec)
+            continue
+        for key, value in (feat.get("properties") or {}).items():
+            hk = header_key(key)
+            target = forced[hk] if hk in forced else canonical(key)
+            if target:
+                rec.values[target] = value
+                parsed.present.add(target)
+            elif key not in parsed.ignored:
+                parsed.ignored.append(key)
+        geom = feat.get("geometry")
+        if geom is not None:
+            coords = geom.get("coordinates") if isinstance(geom, dict) else None
+            if not isinstance(geom, dict) or geom.get("type") != "Point":
+                kind = geom.get("type") if isinstance(geom, dict) else type(geom).__name__
+                rec.problems.append(Problem("geometry", "geometry_not_point", "error",
+                                            f"Geometrie muss ein Punkt sein, nicht „{kind}“.",
+                                            {"type": str(kind)}))  # fmt: skip
+            elif (not isinstance(coords, list) or len(coords) < 2
+                  or not all(isinstance(c, int | float) for c in coords[:2])):  # fmt: skip
+                rec.problems.append(Problem("geometry", "bad_coordinates", "error",
+                                            "Punkt-Koordinaten fehlen oder sind keine Zahlen.",
+                                            {}))  # fmt: skip
+            else:
+                rec.values["longitude"], rec.values["latitude"] = coords[0], coords[1]
+        parsed.present |= {"latitude", "longitude"}
+        parsed.records.append(rec)
+    missing = [c for c in REQUIRED_COLUMNS if c not in parsed.present]
+    if missing:
+        raise FileRefused("missing_columns", "Pflichtangaben fehlen in allen Einträgen: "
+                          + ", ".join(missing) + ".", columns=missing)  # fmt: skip
+    return parsed
+
+
+# -- HSDS 3.0 JSON -----------------------------------------------------------------------------
+#: taxonomy name used for fields of action in exported HSDS attributes
+FIELD_TAXONOMY = "integrationsatlas:handlungsfelder"
+EXTENSION = "x_integrationsatlas"
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _hours_from_schedules(schedules: Any) -> dict | None:
+    slots = []
+    for sch in schedules or []:
+        if not isinstance(sch, dict) or sch.get("freq") not in (None, "WEEKLY"):
+            continue
+        opens, closes = _str(sch.get("opens_at")), _str(sch.get("closes_at"))
+        if not opens or not closes:
+            continue
+        for day in str(sch.get("byday") or "").split(","):
+            day = day.strip().upper()[-2:]
+            if day in _WEEKDAYS:
+                slots.append({"weekday": _WEEKDAYS.index(day), "opens": opens[:5],
+                              "closes": closes[:5]})  # fmt: skip
+    if not slots:
+        return None
+    slots.sort(key=lambda s: (s["weekday"], s["opens"]))
+    return {"slots": slots, "by_appointment": False, "note": None}
+
+
+def _check_types(obj: dict, spec: dict[str, type | tuple], where: str) -> list[Problem]:
+    out = []
+    for key, types in spec.items():
+        value = obj.get(key)
+        if value is not None and not isinstance(value, types):
+            out.append(Problem("hsds", "hsds_type", "error",
+                               f"HSDS: „{where}.{key}“ hat den falschen Typ "
+                               f"({type(value).__name__}).",
+                               {"path": f"{where}.{key}"}))  # fmt: skip
+    return out
+
+
+_SERVICE_TYPES = {"id": str, "name": str, "description": str, "url": str, "email": str,
+                  "status": str, "assured_date": str, "languages": list, "phones": list,
+                  "service_at_locations": list, "attributes": list, "organization": dict,
+                  "schedules": list, EXTENSION: dict}  # fmt: skip
+_LOCATION_TYPES = {"id": str, "latitude": (int, float), "longitude": (int, float),
+                   "addresses": list, "accessibility": list, "schedules": list,
+                   "phones": list, EXTENSION: dict}  # fmt: skip
+
+
+def _service_rows(svc: dict, n: int, org: dict | None) -> list[RawRecord]:
+    probs = _check_types(svc, _SERVICE_TYPES, f"[{n}]")
+    if not isinstance(svc.get("name"), str):
+        probs.append(Problem("name", "required", "error", "HSDS: Dienst ohne „name“.", {}))
+    if probs:
+        return [RawRecord(n, {"name": svc.get("name") if isinstance(svc.get("name"), str)
+                              else None}, probs)]  # fmt: skip
+    ext = svc.get(EXTENSION) or {}
+    org = svc.get("organization") if isinstance(svc.get("organization"), dict) else org or {}
+    fields = ext.get("fields")
+    if fields is None:
+        fields = [a.get("taxonomy_term", {}).get("code") for a in svc.get("attributes") or []
+                  if isinstance(a, dict) and isinstance(a.get("taxonomy_term"), dict)
+                  and a["taxonomy_term"].get("taxonomy") == FIELD_TAXONOMY]  # fmt: skip
+    phones = [p.get("number") for p in svc.get("phones") or [] if isinstance(p, dict)]
+    base = {
+        "id": svc.get("id"), "name": svc.get("name"), "description": svc.get("description"),
+        "organization": org.get("name"), "organization_id": org.get("id"),
+        "kind": ext.get("kind") or svc.get("name"), "fields": fields,
+        "target_groups": ext.get("target_groups"),
+        "languages": [lang.get("code") or lang.get("name") for lang in svc.get("languages") or []
+                      if isinstance(lang, dict)],
+        "email": svc.get("email"), "website": ext.get("website", svc.get("url")),
+        "status": svc.get("status"), "assured_date": svc.get("assured_date"),
+        "source_url": ext.get("source_url"), "source_date": ext.get("source_date"),
+        "verification": ext.get("verification"), "phone": phones[0] if phones else None,
+    }  # fmt: skip
+    sals = [s for s in svc.get("service_at_locations") or [] if isinstance(s, dict)]
+    if not sals:
+        return [RawRecord(n, base)]
+    out = []
+    for sal in sals:
+        loc = sal.get("location") if isinstance(sal.get("location"), dict) else {}
+        lprobs = _check_types(loc, _LOCATION_TYPES, f"[{n}].location")
+        lext = loc.get(EXTENSION) or {}
+        addrs = [a for a in loc.get("addresses") or [] if isinstance(a, dict)]
+        addr = next((a for a in addrs if a.get("address_type") == "physical"),
+                    addrs[0] if addrs else {})  # fmt: skip
+        acc = [a for a in loc.get("accessibility") or [] if isinstance(a, dict)]
+        hours = lext.get("opening_hours", "__missing__")
+        if hours == "__missing__":
+            hours = _hours_from_schedules((sal.get("schedules") or []) +
+                                          (loc.get("schedules") or []))  # fmt: skip
+        values = dict(base)
+        values.update({
+            "location_id": loc.get("id") or sal.get("location_id"),
+            "street": addr.get("address_1"), "postal_code": addr.get("postal_code"),
+            "city": addr.get("city"), "latitude": loc.get("latitude"),
+            "longitude": loc.get("longitude"), "precision": lext.get("precision"),
+            "district_ags": lext.get("district_ags"), "geocode_note": lext.get("geocode_note"),
+            "accessibility": lext.get("accessibility"),
+            "accessibility_note": acc[0].get("description") if acc else None,
+            "opening_hours": hours,
+        })  # fmt: skip
+        if values["phone"] is None:
+            lphones = [p.get("number") for p in (sal.get("phones") or []) +
+                       (loc.get("phones") or []) if isinstance(p, dict)]  # fmt: skip
+            values["phone"] = lphones[0] if lphones else None
+        out.append(RawRecord(n, values, lprobs))
+    return out
+
+
+def read_hsds(data: bytes, mapping: Mapping[str, str | None] | None = None) -> Parsed:
+    doc = _load_json(data, "HSDS")
+    if isinstance(doc, dict) and isinstance(doc.get("contents"), list):
+        doc = doc["contents"]
+    if isinstance(doc, dict):
+        doc = [doc]
+    if not isinstance(doc, list) or not all(isinstance(x, dict) for x in doc):
+        raise FileRefused("hsds_structure", "HSDS: erwartet eine Liste von Diensten (service) "
+                          "oder Organisationen (organization) als JSON-Objekte.")  # fmt: skip
+    if not doc:
+        raise FileRefused("no_rows", "Die HSDS-Datei enthält keine Einträge.")
+    parsed = Parsed("hsds", [])
+    for n, item in enumerate(doc, start=1):
+        if isinstance(item.get("services"), list):  # organization with nested services
+            org = {"id": item.get("id"), "name": item.get("name")}
+            for svc in item["services"]:
+                if isinstance(svc, dict):
+                    parsed.records += _service_rows(svc, n, org)
+        elif "services" in item:
+            parsed.records.append(RawRecord(n, {}, [Problem(
+                "hsds", "hsds_type", "error", f"HSDS: „[{n}].services“ muss eine Liste sein.",
+                {"path": f"[{n}].services"})]))  # fmt: skip
+        else:
+            parsed.records += _service_rows(item, n, None)
+    if not parsed.records:
+        raise FileRefused("no_rows", "Die HSDS-Datei enthält keine Dienste.")
+    parsed.present = {
+        "id", "name", "description", "organization", "organization_id", "kind", "fields",
+        "target_groups", "languages", "email", "website", "status", "assured_date",
+        "source_url", "source_date", "verification", "phone", "location_id", "street",
+        "postal_code", "city", "latitude", "longitude", "precision", "district_ags",
+        "geocode_note", "accessibility", "accessibility_note", "opening_hours",
+    }  # fmt: skip
+    return parsed
+
+
+def read_bytes(data: bytes, *, name: str = "", fmt: str = "auto",
+               mapping: Mapping[str, str | None] | None = None,
+               sheet: str | None = None) -> Parsed:  # fmt: skip
+    """Parse ``data`` in ``fmt`` (``auto`` = by file name, then content)."""
+    if fmt == "auto":
+        fmt = detect_format(data, name)
+    if fmt == "csv":
+        return read_csv(data, mapping)
+    if fmt == "xlsx":
+        return read_xlsx(data, mapping, sheet)
+    if fmt == "geojson":
+        return read_geojson(data, mapping)
+    if fmt in ("hsds", "json"):
+        return read_hsds(data, mapping)
+    raise FileRefused("unknown_format", f"Unbekanntes Format „{fmt}“ (erlaubt: "
+                      f"{', '.join(FORMATS)}).", format=fmt)  # fmt: skip

@@ -1,0 +1,208 @@
+"""Export → import round trips, HSDS schema validity, good-but-tricky inputs (both backends)."""
+
+# ruff: noqa: F811  (pytest fixtures imported from tests.directory.io.support)
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from directory.io import commit, export_bytes, load_preview
+from directory.io.columns import neutralise, unneutralise
+from directory.query import offers_frame
+from directory.seed import load_offices
+from directory.store import Store
+from tests.directory.io.support import (  # noqa: F401 (fixtures)
+    GOOD_CSV,
+    HSDS_DIR,
+    _default_geo,
+    geo,
+    run_cli,
+    seed_good,
+    seeded,
+    snapshot_store,
+    store_url,
+)
+
+SUFFIX = {"csv": "csv", "xlsx": "xlsx", "geojson": "geojson", "hsds": "json"}
+
+
+def _frame(store):
+    return offers_frame(store, include_demo=False).reset_index(drop=True)
+
+
+def _same_frames(a, b):
+    assert list(a.columns) == list(b.columns) and len(a) == len(b)
+    for col in a.columns:
+        for x, y in zip(a[col].tolist(), b[col].tolist(), strict=True):
+            assert x == y or (x != x and y != y), (col, x, y)
+
+
+@pytest.fixture
+def offices_store(store, gazetteer):
+    load_offices(store, gazetteer=gazetteer)
+    seed_good(store)
+    return store
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson", "hsds"])
+def test_round_trip(fmt, offices_store, engine, tmp_path):
+    data = export_bytes(offices_store, fmt)
+    # import into an empty store: a second schema on the same backend
+    target = Store(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        with engine.begin() as conn:
+            for t in ("audit_log", "phone", "service_at_location", "location", "service",
+                      "membership", "cooperation", "network_assignment", "organization",
+                      "regional_network"):  # fmt: skip
+                conn.execute(text(f"DELETE FROM {t}"))
+        target = offices_store  # the emptied PostgreSQL store
+        expected_store = Store(f"sqlite:///{tmp_path / 'ref.sqlite'}")
+    target.create_schema()
+    preview = load_preview(data, store=target, name=f"export.{SUFFIX[fmt]}")
+    assert preview.ok, preview.report_lines(warnings=False)[:5]
+    assert preview.counts["new"] == preview.counts["rows"] == 83
+    commit(target, preview, actor="roundtrip")
+    if engine.dialect.name == "postgresql":
+        # reference: the same export imported into SQLite, compared with PostgreSQL's result
+        expected_store.create_schema()
+        commit(expected_store, load_preview(data, store=expected_store,
+                                            name=f"export.{SUFFIX[fmt]}"), actor="x")  # fmt: skip
+        _same_frames(_frame(expected_store), _frame(target))
+        again = export_bytes(target, fmt)
+        assert load_preview(again, store=target, name=f"x.{SUFFIX[fmt]}").counts["unchanged"] == 83
+        return
+    _same_frames(_frame(offices_store), _frame(target))
+    # and importing the export into the original store changes nothing
+    before = snapshot_store(offices_store)
+    again = load_preview(data, store=offices_store, name=f"export.{SUFFIX[fmt]}")
+    assert again.counts["unchanged"] == 83, again.counts
+    commit(offices_store, again, actor="roundtrip")
+    assert snapshot_store(offices_store) == before
+
+
+def test_hsds_export_validates(offices_store):
+    schema_path = HSDS_DIR / "schema" / "compiled" / "service.json"
+    if not schema_path.exists():
+        pytest.skip(f"HSDS schemas not found at {schema_path}")
+    import jsonschema
+
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    services = json.loads(export_bytes(offices_store, "hsds"))
+    assert len(services) == 83
+    for svc in services:
+        errors = sorted(validator.iter_errors(svc), key=str)
+        assert not errors, (svc["name"], [e.message for e in errors[:3]])
+    sample = next(s for s in services if s["name"] == "Migrationsberatung Hildesheim")
+    assert sample["languages"][1]["code"] == "ar"
+    loc = sample["service_at_locations"][0]["location"]
+    assert loc["addresses"][0]["postal_code"] == "31135"
+    assert {s["byday"] for s in sample["service_at_locations"][0]["schedules"]} == {"MO", "WE"}
+
+
+def test_hsds_example_imports(store):
+    example = HSDS_DIR / "examples" / "service_full.json"
+    if not example.exists():
+        pytest.skip("HSDS examples not found")
+    preview = load_preview(example, store=store)
+    # the MyCity sample is outside Lower Saxony: read fine, refused with clear messages
+    assert preview.format == "hsds" and preview.rows
+    assert not preview.ok
+    text = "\n".join(preview.report_lines())
+    assert "Postleitzahl" in text or "Niedersachsen" in text
+
+
+def test_cp1252_umlauts_import(store, tmp_path):
+    path = tmp_path / "win.csv"
+    path.write_bytes(GOOD_CSV.read_text(encoding="utf-8").encode("cp1252"))
+    preview = load_preview(path, store=store)
+    assert preview.ok and preview.encoding == "cp1252"
+    commit(store, preview, actor="t")
+    assert "Für Ümläute e.V." in set(_frame(store)["organization"])
+
+
+def test_markup_and_formula_kept_as_text_and_neutralised(store, tmp_path):
+    header = GOOD_CSV.read_text(encoding="utf-8").splitlines()[0]
+    names = ['<script>alert("x")</script> Beratung', '=HYPERLINK("http://evil","klick")']
+    rows = [f'"{n.replace(chr(34), chr(34) * 2)}";Träger X;projekt;dialog;;de;;31135;Hildesheim'
+            + ";" * 12 for n in names]  # fmt: skip
+    path = tmp_path / "x.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    preview = load_preview(path, store=store)
+    assert preview.ok, preview.report_lines()
+    codes = {p.code for r in preview.rows for p in r.warnings}
+    assert {"markup", "formula"} <= codes
+    commit(store, preview, actor="t")
+    assert set(names) <= set(_frame(store)["name"])
+    csv_text = export_bytes(store, "csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(export_bytes(store, "xlsx")), read_only=True)
+    values = [c for r in wb.worksheets[0].iter_rows(values_only=True) for c in r]
+    assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in values)
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+49 511", "-x", "@SUM(A1)", "\tx", "'=a", "''@b", "ok"])
+def test_neutralise_round_trip(value):
+    assert unneutralise(neutralise(value)) == value
+    assert not neutralise(value).startswith(("=", "+", "-", "@", "\t"))
+
+
+def test_update_not_double_and_mapping(seeded, tmp_path):
+    before = len(_frame(seeded))
+    path = tmp_path / "upd.csv"
+    path.write_text("Angebotstitel;Träger;Art;PLZ;Telefon\n"
+                    "Migrationsberatung Hildesheim;Caritasverband Hildesheim;"
+                    "migrationsberatung;31135;05121 999999\n", encoding="utf-8")  # fmt: skip
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("Angebotstitel: name\n", encoding="utf-8")
+    code, out, err = run_cli("import", str(path), "--mapping", str(mapping), "--dry-run",
+                             "--database-url", store_url(seeded))  # fmt: skip
+    assert code == 0, err
+    assert '"update": 1' in out and '"Angebotstitel": "name"' in out
+    code, out, err = run_cli("import", str(path), "--mapping", str(mapping), "--actor", "alice",
+                             "--database-url", store_url(seeded))  # fmt: skip
+    assert code == 0, err
+    frame = _frame(seeded)
+    assert len(frame) == before
+    row = frame[frame["name"] == "Migrationsberatung Hildesheim"].iloc[0]
+    assert row["phone"] == "05121 999999"
+    assert row["languages"] == ("de", "ar", "fa")  # columns absent from the file stay
+
+
+def test_commit_refuses_when_store_changed_since_preview(seeded, tmp_path):
+    from directory.io import ImportRefused
+    from directory.model import Service
+
+    path = tmp_path / "upd.csv"
+    path.write_text("Name;Träger;Art;PLZ;Telefon\nMigrationsberatung Hildesheim;"
+                    "Caritasverband Hildesheim;migrationsberatung;31135;05121 999999\n",
+                    encoding="utf-8")  # fmt: skip
+    preview = load_preview(path, store=seeded)
+    assert preview.counts["update"] == 1
+    svc = next(iter(seeded.get(Service, preview.rows[0].service_id) for _ in [0]))
+    seeded.update(svc, {"description": "geändert"}, actor="bob", expected_version=svc.version)
+    before = snapshot_store(seeded)
+    with pytest.raises(ImportRefused, match="seit der Vorschau"):
+        commit(seeded, preview, actor="alice")
+    assert snapshot_store(seeded) == before
+
+
+def test_cli_export_and_import_geojson(seeded, tmp_path):
+    out = tmp_path / "atlas.geojson"
+    code, _, err = run_cli("export", "--format", "geojson", str(out),
+                           "--database-url", store_url(seeded))  # fmt: skip
+    assert code == 0, err
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert len(doc["features"]) == 4
+    code, out_text, err = run_cli("import", str(out), "--dry-run",
+                                  "--database-url", store_url(seeded))  # fmt: skip
+    assert code == 0 and '"unchanged": 4' in out_text, err
