@@ -1,0 +1,58 @@
+"""Integrationsatlas Niedersachsen — entry point: navigation, language, shell.
+
+Run with ``streamlit run app.py``. Pages live in ``pages/``; each has a stable URL path
+(see README), so links to them can be shared and bookmarked.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.maps import use_local_assets
+from i18n import LANGUAGES, direction, t
+from ui.state import language
+
+st.set_page_config(
+    page_title="Integrationsatlas Niedersachsen",
+    page_icon="🧭",
+    layout="wide",
+    initial_sidebar_state="auto",
+)
+use_local_assets()
+
+lang = language()
+
+
+def _switch_language() -> None:
+    """Widget callback: runs before the rerun, so the whole page renders in the new language."""
+    chosen = st.session_state["language_switch"]
+    st.session_state["lang"] = chosen
+    st.query_params["lang"] = chosen
+
+
+st.session_state["language_switch"] = lang
+with st.sidebar:
+    st.selectbox(
+        t("shell.language", lang),
+        list(LANGUAGES),
+        format_func=lambda code: LANGUAGES[code].name,
+        key="language_switch",
+        on_change=_switch_language,
+    )
+
+if direction(lang) == "rtl":
+    st.markdown(
+        "<style>[data-testid='stMain'] .block-container{direction:rtl;text-align:right}</style>",
+        unsafe_allow_html=True,
+    )
+
+PAGES = [
+    st.Page("views/start.py", title=t("nav.start", lang), icon=":material/home:", url_path="start",
+            default=True),
+    st.Page("views/handlungsfelder.py", title=t("nav.handlungsfelder", lang), icon=":material/category:",
+            url_path="handlungsfelder"),
+    st.Page("views/info.py", title=t("nav.info", lang), icon=":material/info:", url_path="info"),
+]  # fmt: skip
+
+page = st.navigation(PAGES)
+page.run()

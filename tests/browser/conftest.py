@@ -1,0 +1,242 @@
+"""Browser harness: one Streamlit server per session, Debian Chromium driven by Playwright.
+
+* ``app_server`` -- starts ``streamlit run app.py`` on a free port (``ATLAS_TILES=none``,
+  ``DATABASE_URL`` -> a temporary SQLite file), waits for ``/_stcore/health``, stops it at
+  the end. Its log is printed if it does not come up.
+* ``page`` -- a fresh Playwright page in headless ``/usr/bin/chromium`` that records
+  console errors, page errors, HTTP errors and the host of every request (iframes
+  included). ``page.atlas`` is the :class:`BrowserLog`; call ``page.atlas.assert_clean()``.
+
+Every test in this folder is marked ``browser``. Without ``/usr/bin/chromium`` they are
+skipped, unless ``CI`` is set: then they fail.
+
+Run: ``python -m pytest tests/browser -m browser -q`` (screenshots land in
+``tests/browser/artifacts/``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+STARTUP_TIMEOUT_S = 90
+# Streamlit's frontend opened at a page path (``/info``) first probes
+# ``/info/_stcore/health`` and ``/info/_stcore/host-config`` to find its base URL; those
+# 404s are expected and ignored (only there: a 404 at the root is still an error).
+EXPECTED_404 = re.compile(r"^https?://[^/]+/[^?#]+/_stcore/(?:health|host-config)(?:\?.*)?$")
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _tile_hosts(env: dict[str, str]) -> frozenset[str]:
+    """Hosts of the tile server configured in ``env`` (none for ``ATLAS_TILES=none``)."""
+    sys.path.insert(0, str(ROOT))
+    from geo.maps import tile_layer_config
+
+    url = tile_layer_config(env).url
+    return frozenset({urlsplit(url).hostname}) if url else frozenset()
+
+
+@dataclass
+class AppServer:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+    tile_hosts: frozenset[str]
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} not found (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, chromium_path) -> Iterator[AppServer]:
+    """``streamlit run app.py`` on a free port, with tiles off and a throwaway database."""
+    tmp = tmp_path_factory.mktemp("app")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "ATLAS_TILES": os.environ.get("BROWSER_ATLAS_TILES", "none"),
+        "DATABASE_URL": f"sqlite:///{tmp / 'atlas.sqlite'}",
+        "ATLAS_USERS_FILE": str(tmp / "users.toml"),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    log_path = tmp / "streamlit.log"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with log_path.open("w", encoding="utf-8") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = AppServer(f"http://127.0.0.1:{port}", proc, log_path, _tile_hosts(env))
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while not _healthy(server.url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"Streamlit did not become healthy:\n{server.log()[-4000:]}")
+            time.sleep(0.25)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@dataclass
+class BrowserLog:
+    """What the browser did: console/page errors, failed responses, request hosts."""
+
+    allowed_hosts: frozenset[str]
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    http_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def hosts(self) -> set[str]:
+        return {
+            urlsplit(u).hostname or ""
+            for u in self.requests
+            if urlsplit(u).scheme in {"http", "https", "ws", "wss"}
+        }
+
+    def foreign_requests(self) -> list[str]:
+        return [
+            u
+            for u in self.requests
+            if urlsplit(u).scheme in {"http", "https", "ws", "wss"}
+            and urlsplit(u).hostname not in self.allowed_hosts
+        ]
+
+    def assert_clean(self, *, ignore_console: tuple[str, ...] = ()) -> None:
+        """Fail on any third-party request, page error, console error or HTTP error."""
+        console = [e for e in self.console_errors if not any(s in e for s in ignore_console)]
+        problems = {
+            "third-party requests": self.foreign_requests(),
+            "page errors": self.page_errors,
+            "console errors": console,
+            "HTTP errors": self.http_errors,
+        }
+        found = {k: v for k, v in problems.items() if v}
+        assert not found, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in found.items())
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(chromium_path), headless=True,
+                               args=CHROMIUM_ARGS)  # fmt: skip
+        yield b
+        b.close()
+
+
+def _record_console(log: BrowserLog, msg) -> None:
+    if msg.type != "error":
+        return
+    url = (msg.location or {}).get("url", "")
+    if msg.text.startswith("Failed to load resource") and EXPECTED_404.match(url):
+        return
+    log.console_errors.append(f"{msg.text} [{url}]" if url else msg.text)
+
+
+@pytest.fixture
+def page(browser, app_server):
+    """A fresh page (own context) with a :class:`BrowserLog` at ``page.atlas``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    log = BrowserLog(allowed_hosts=LOCAL_HOSTS | app_server.tile_hosts)
+    context.on("request", lambda req: log.requests.append(req.url))
+    context.on(
+        "response",
+        lambda resp: (
+            resp.status >= 400
+            and not (resp.status == 404 and EXPECTED_404.match(resp.url))
+            and log.http_errors.append(f"{resp.status} {resp.url}")
+        ),
+    )
+    context.on(
+        "requestfailed",
+        lambda req: log.http_errors.append(f"failed {req.url} ({req.failure})"),
+    )
+    pg = context.new_page()
+    pg.on("console", lambda msg: _record_console(log, msg))
+    pg.on("pageerror", lambda exc: log.page_errors.append(str(exc)))
+    pg.atlas = log
+    pg.base_url = app_server.url
+    yield pg
+    context.close()
+
+
+def wait_for_app(page, timeout_ms: int = 30_000) -> None:
+    """Wait until Streamlit has finished the script run and the network is quiet."""
+    page.wait_for_selector('[data-testid="stMain"]', timeout=timeout_ms)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms
+    )
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,23 @@
+"""Smoke test: every page loads in Chromium without errors or third-party requests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/", "/handlungsfelder", "/info"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_clean(page, path):
+    page.goto(page.base_url + path)
+    wait_for_app(page)
+    name = path.strip("/").replace("/", "_") or "start"
+    screenshot(page, name)
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, exceptions.first.inner_text()
+    page.atlas.assert_clean()
+    assert page.atlas.hosts() <= page.atlas.allowed_hosts

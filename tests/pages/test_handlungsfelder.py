@@ -1,0 +1,61 @@
+"""The fields-of-action page."""
+
+import pytest
+
+from directory.taxonomy import FIELD_IDS, fields_of_action
+
+
+def _open(app, **params):
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.switch_page("views/handlungsfelder.py").run()
+    assert not app.exception
+    return app
+
+
+def test_lists_all_ten_fields(app):
+    _open(app)
+    box = app.selectbox(key="feld")
+    assert list(box.options) == [
+        "Kindertagesstätten", "Schule", "Jugendarbeit",
+        "Integrationsförderung für Frauen und Mädchen",
+        "Berufliche Eingliederung und Qualifizierung", "Soziale Stadt",
+        "Interkulturelle Öffnung", "Kooperative Migrationsarbeit",
+        "Selbstorganisation und Bürgerengagement",
+        "Dialog mit Akteuren im Integrationsprozess",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("field", fields_of_action(), ids=lambda f: f.id)
+def test_motto_and_measures_shown(app, field):
+    _open(app, feld=field.id)
+    text = "\n".join(m.value for m in app.markdown)
+    assert field.motto in text
+    for measure in field.measures:
+        assert measure in text
+
+
+def test_selection_lives_in_url(app):
+    _open(app)
+    app.selectbox(key="feld").set_value("schule").run()
+    assert app.query_params["feld"] in ("schule", ["schule"])
+
+
+def test_kind_field_matrix_covers_all_fields(app):
+    _open(app)
+    matrix = app.dataframe[-1].value
+    assert len(matrix) == len(FIELD_IDS)
+    assert matrix.iloc[:, -1].sum() > 0  # the default content serves some field
+    # Cooperative migration work is served by every counselling kind: most offers.
+    assert matrix.iloc[:, -1].idxmax() == "Kooperative Migrationsarbeit"
+
+
+def test_english_labels(app):
+    _open(app, lang="en", feld="beruf")
+    assert app.title[0].value == "Fields of action for integration"
+    assert app.subheader[0].value == "Vocational integration and qualification"
+
+
+def test_unknown_field_falls_back_to_first(app):
+    _open(app, feld="<script>")
+    assert app.selectbox(key="feld").value == "kita"

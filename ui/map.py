@@ -1,0 +1,70 @@
+"""Render folium maps built by :mod:`geo.maps` inside a page."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import maps
+from geo.boundaries import load_districts
+from i18n import t
+
+
+def popup_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Add the translated popup lines (kind, address, position, source) to ``frame``."""
+    if frame.empty:
+        return frame.assign(kind_label=[], address=[], position=[], status=[])
+
+    def address(row: pd.Series) -> str:
+        parts = [row.get("street"), " ".join(p for p in (row.get("postal_code"),
+                 row.get("city")) if p)]  # fmt: skip
+        return ", ".join(p for p in parts if p)
+
+    def status(row: pd.Series) -> str:
+        if row.get("is_demo"):
+            return t("map.demo", lang)
+        date = row.get("source_date") or "–"
+        text = f"{t('map.source_date', lang)}: {date}"
+        if row.get("verification") == "unverified":
+            text += f" · {t('map.unverified', lang)}"
+        return text
+
+    return frame.assign(
+        kind_label=frame["kind"].map(lambda k: t(f"kind.{k}", lang)),
+        address=frame.apply(address, axis=1),
+        position=frame["precision"].map(
+            lambda p: f"{t('map.precision', lang)}: {t(f'precision.{p}', lang)}" if p else ""
+        ),
+        status=frame.apply(status, axis=1),
+    )
+
+
+def legend(colours: dict[str, str]) -> None:
+    """A small colour legend below a map (labels escaped)."""
+    items = " &nbsp; ".join(
+        f"<span style='color:{html.escape(c)}' aria-hidden='true'>●</span> {html.escape(label)}"
+        for label, c in colours.items()
+    )
+    st.markdown(f"<div style='font-size:0.9rem'>{items}</div>", unsafe_allow_html=True)
+
+
+def field_map(frame: pd.DataFrame, lang: str, *, key: str, height: int = 520) -> None:
+    """District outlines plus one clustered layer of the offers in ``frame``."""
+    districts = load_districts()
+    m = maps.base_map()
+    west, south, east, north = districts.total_bounds
+    m.fit_bounds([[south, west], [north, east]])
+    maps.add_district_outlines(m, districts)
+    layer = maps.add_offer_points(
+        m,
+        popup_frame(frame, lang),
+        popup_fields=("name", "organization", "address", "kind_label", "position", "status"),
+        color_by="kind_label",
+    )
+    st.caption(t("map.label", lang))
+    st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+    if layer.legend:
+        legend(layer.legend)
