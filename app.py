@@ -49,6 +49,8 @@ if direction(lang) == "rtl":
 PAGES = [
     st.Page("views/start.py", title=t("nav.start", lang), icon=":material/home:",
             url_path="start", default=True),
+    st.Page("views/beratung.py", title=t("nav.beratung", lang), icon=":material/search:",
+            url_path="beratung"),
     st.Page("views/handlungsfelder.py", title=t("nav.handlungsfelder", lang),
             icon=":material/category:", url_path="handlungsfelder"),
     st.Page("views/info.py", title=t("nav.info", lang), icon=":material/info:", url_path="info"),

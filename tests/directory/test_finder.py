@@ -1,0 +1,126 @@
+"""The finder's query object: URL round trip, filters, search against a tiny frame."""
+
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from directory.finder import DEFAULT_RADIUS, FinderQuery, locate, search
+from directory.hours import BERLIN
+
+
+def offer(sid, lat, lon, **kw):
+    row = {"service_id": sid, "name": sid, "kind": "mbe", "fields": ("beruf",),
+           "target_groups": ("erwachsene",), "languages": ("de",), "accessibility": "unknown",
+           "opening_hours": None, "lat": lat, "lon": lon}  # fmt: skip
+    row.update(kw)
+    return row
+
+
+_GOE = locate("Göttingen").matches[0]
+GOE = (_GOE.lat, _GOE.lon)  # where the geocoder puts Göttingen
+MONDAY_10 = {"slots": [{"weekday": 0, "opens": "09:00", "closes": "12:00"}],
+             "by_appointment": False, "note": None}  # fmt: skip
+
+FRAME = pd.DataFrame(
+    [
+        offer("near", GOE[0] + 0.01, GOE[1], languages=("de", "ar"), opening_hours=MONDAY_10),
+        offer("jmd", GOE[0] + 0.05, GOE[1], kind="jmd", fields=("jugendarbeit",),
+              target_groups=("jugendliche",), accessibility="yes"),
+        offer("far", 53.14, 8.21),  # Oldenburg, ~230 km
+        offer("nowhere", float("nan"), float("nan")),
+    ]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "37073"},
+        {"q": "Гёттинген", "r": "10", "feld": "jugendarbeit", "art": "jmd",
+         "gruppe": "jugendliche", "sprache": "ar", "barrierefrei": "1", "offen": "1",
+         "wahl": "abc"},
+    ],
+)  # fmt: skip
+def test_url_round_trip(params):
+    query = FinderQuery.from_params(params)
+    assert query.to_params() == params
+    assert FinderQuery.from_params(query.to_params()) == query
+    assert query.dropped == ()
+
+
+@pytest.mark.parametrize(
+    ("params", "dropped"),
+    [({"feld": "<script>"}, ("feld",)), ({"r": "7"}, ("r",)), ({"r": "-1"}, ("r",)),
+     ({"sprache": "xx", "art": "nope"}, ("art", "sprache")), ({"gruppe": ["x", "y"]}, ("gruppe",))],
+)  # fmt: skip
+def test_invalid_params_are_dropped_not_raised(params, dropped):
+    query = FinderQuery.from_params(params)
+    assert tuple(sorted(query.dropped)) == tuple(sorted(dropped))
+    assert query.radius_km == DEFAULT_RADIUS
+    assert query.field is None and query.kind is None
+
+
+def test_list_values_take_the_first_and_query_is_trimmed():
+    query = FinderQuery.from_params({"q": ["  Göttingen   Weende ", "x"], "offen": ["1"]})
+    assert query.q == "Göttingen Weende"
+    assert query.open_now
+    assert len(FinderQuery.from_params({"q": "x" * 500}).q) == 100
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, {"near", "jmd", "far", "nowhere"}),
+        ({"feld": "jugendarbeit"}, {"jmd"}),
+        ({"art": "mbe"}, {"near", "far", "nowhere"}),
+        ({"gruppe": "jugendliche"}, {"jmd"}),
+        ({"sprache": "ar"}, {"near"}),
+        ({"barrierefrei": "1"}, {"jmd"}),
+    ],
+)
+def test_attribute_filters(params, expected):
+    assert set(FinderQuery.from_params(params).apply(FRAME)["service_id"]) == expected
+
+
+def test_open_now_keeps_unknown_hours_and_drops_closed():
+    query = FinderQuery.from_params({"offen": "1"})
+    monday = datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN)
+    tuesday = datetime(2026, 11, 24, 10, 0, tzinfo=BERLIN)
+    assert set(query.apply(FRAME, now=monday)["service_id"]) == {"near", "jmd", "far", "nowhere"}
+    assert set(query.apply(FRAME, now=tuesday)["service_id"]) == {"jmd", "far", "nowhere"}
+
+
+def test_search_sorts_by_distance_within_radius():
+    outcome = search(FRAME, FinderQuery.from_params({"q": "Göttingen", "r": "10"}))
+    assert outcome.located.status == "found"
+    assert list(outcome.results["service_id"]) == ["near", "jmd"]
+    assert outcome.results["distance_km"].is_monotonic_increasing
+    assert 1.0 < outcome.results["distance_km"].iloc[0] < 1.3  # 0.01° latitude ≈ 1.1 km
+    assert outcome.outside_radius == 1
+    assert outcome.without_position == 1
+
+
+def test_search_without_location_lists_nothing():
+    for q in ("", "Xyzzyville"):
+        outcome = search(FRAME, FinderQuery.from_params({"q": q}))
+        assert outcome.results.empty
+        assert outcome.located.status in ("empty", "not_found")
+
+
+def test_locate_resolves_a_did_you_mean_label():
+    ambiguous = locate("Neustadt")
+    assert ambiguous.status == "ambiguous"
+    label = ambiguous.matches[1].label
+    chosen = locate(label)
+    assert chosen.status == "found"
+    assert chosen.matches[0].label == label
+
+
+def test_describe_names_every_filter():
+    query = FinderQuery.from_params({"q": "Celle", "r": "50", "feld": "schule", "sprache": "ar",
+                                     "offen": "1"})  # fmt: skip
+    text = query.describe(lambda key, **v: key + repr(sorted(v.items())), lambda c: f"<{c}>")
+    assert "finder.describe" in text and "('radius', 50)" in text and "Celle" in text
+    assert "field.schule" in text and "<ar>" in text and "finder.open_now" in text

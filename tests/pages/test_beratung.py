@@ -1,0 +1,102 @@
+"""The finder page (AppTest): search, ambiguity, unknown input, filters, URL state."""
+
+import pytest
+
+
+def _open(app, **params):
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.switch_page("views/beratung.py").run()
+    assert not app.exception
+    return app
+
+
+def _cards(app):
+    return [m.value for m in app.markdown if m.value.startswith('<article class="atlas-card')]
+
+
+def test_empty_page_shows_search_box_and_hint(app):
+    _open(app)
+    assert app.title[0].value == "Beratung in Ihrer Nähe finden"
+    assert app.text_input(key="f_q").value == ""
+    assert any("Гёттинген" in c.value for c in app.caption)
+    assert _cards(app) == []
+
+
+@pytest.mark.parametrize("q", ["37073", "Göttingen", "Goettingen", "gottingen", "Гёттинген",
+                               "غوتينغن", "Gottingn"])  # fmt: skip
+def test_postcode_or_place_in_any_script_finds_goettingen_offers(app, q):
+    _open(app, q=q)
+    assert app.subheader[0].value.endswith("Angebote gefunden")
+    cards = _cards(app)
+    assert cards, "Göttingen has offers in the default content"
+    assert "Göttingen" in cards[0]
+    assert "km" in cards[0]
+
+
+def test_typing_a_search_updates_the_url(app):
+    _open(app)
+    app.text_input(key="f_q").set_value("Hildesheim")
+    app.button[0].click().run()  # the form's submit button
+    assert not app.exception
+    assert app.query_params["q"] in ("Hildesheim", ["Hildesheim"])
+    assert "Hildesheim" in _cards(app)[0]
+
+
+def test_ambiguous_place_offers_a_choice(app):
+    _open(app, q="Neustadt")
+    labels = [b.label for b in app.button]
+    assert "Neustadt am Rübenberge (Region Hannover)" in labels
+    choice = next(b for b in app.button if b.label.startswith("Neustadt am Rübenberge"))
+    choice.click().run()
+    assert app.query_params["q"] in ("Neustadt am Rübenberge (Region Hannover)",
+                                     ["Neustadt am Rübenberge (Region Hannover)"])  # fmt: skip
+    assert app.subheader[0].value.endswith("Angebote gefunden")
+
+
+def test_unknown_input_says_so_with_suggestions(app):
+    _open(app, q="Hildeshiem Xq")
+    _open(app, q="Xyzzyville")
+    assert "nicht gefunden" in app.error[0].value
+
+
+def test_postcode_outside_lower_saxony(app):
+    _open(app, q="80331")
+    assert "liegt nicht in Niedersachsen" in app.error[0].value
+
+
+def test_filters_from_url_are_applied_and_shown(app):
+    _open(app, q="Hannover", r="50", art="jmd")
+    assert app.selectbox(key="f_art").value == "jmd"
+    assert app.selectbox(key="f_r").value == 50
+    for card in _cards(app):
+        assert "Jugendmigrationsdienst" in card
+
+
+def test_filter_change_writes_url(app):
+    _open(app, q="Hannover")
+    app.selectbox(key="f_sprache").set_value("ar").run()
+    assert app.query_params["sprache"] in ("ar", ["ar"])
+    app.checkbox(key="f_offen").check().run()
+    assert app.query_params["offen"] in ("1", ["1"])
+    assert any("Öffnungszeiten" in c.value for c in app.caption)
+
+
+def test_bad_link_parameters_are_reported_not_fatal(app):
+    _open(app, q="Celle", feld="<script>", r="999")
+    assert "ungültig" in app.warning[-1].value
+    assert app.selectbox(key="f_r").value == 25
+
+
+def test_show_on_map_marks_the_offer_in_url(app):
+    _open(app, q="37073")
+    button = next(b for b in app.button if b.label == "Auf der Karte zeigen")
+    button.click().run()
+    assert "wahl" in app.query_params
+    assert any("atlas-selected" in c for c in _cards(app))
+
+
+def test_english_ui(app):
+    _open(app, q="37073", lang="en")
+    assert app.title[0].value == "Find counselling near you"
+    assert app.subheader[0].value.endswith("offers found")

@@ -1,0 +1,76 @@
+"""Result cards: escaping, phone links read digit by digit, external links."""
+
+import pandas as pd
+import pytest
+
+from ui.cards import card_html, digits_label, safe_url, tel_href
+
+XSS = '<img src=x onerror="alert(1)">'
+
+
+def row(**kw):
+    base = {"service_id": "s1", "name": "Beratung", "organization": "Träger e.V.",
+            "kind": "mbe", "street": "Hauptstraße 1", "postal_code": "37073",
+            "city": "Göttingen", "lat": 51.54, "lon": 9.93, "precision": "postcode",
+            "languages": ("de", "ar"), "opening_hours": None, "accessibility": "unknown",
+            "accessibility_note": None, "phone": "0551 12 34 56", "email": "info@example.org",
+            "website": "https://example.org", "source_url": "https://example.org/quelle",
+            "source_date": "2024", "assured_date": None, "verification": "unverified",
+            "is_demo": False, "distance_km": 2.345}  # fmt: skip
+    base.update(kw)
+    return pd.Series(base)
+
+
+def test_every_stored_string_is_escaped():
+    html = card_html(row(name=XSS, organization=XSS + " e.V.", street=XSS, city=XSS,
+                         accessibility_note=XSS, source_date=XSS), "de")  # fmt: skip
+    assert "<img" not in html
+    assert html.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") == 6
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [("https://a.de/x", "https://a.de/x"), ("www.a.de", "https://www.a.de"),
+     ("javascript:alert(1)", None), ("data:text/html,x", None), ("", None), ("http://", None)],
+)  # fmt: skip
+def test_only_http_links(url, safe):
+    assert safe_url(url) == safe
+    assert "javascript:" not in card_html(row(website=url, source_url=url), "de")
+
+
+def test_phone_link_is_international_and_read_digit_by_digit():
+    html = card_html(row(), "de")
+    assert 'href="tel:+49551123456"' in html
+    assert 'aria-label="Anrufen: 0 5 5 1 1 2 3 4 5 6"' in html
+    assert tel_href("12") is None
+    assert digits_label("+49 (0) 551") == "+ 4 9 0 5 5 1"
+
+
+def test_postcode_has_digit_label_and_distance_is_localised():
+    html = card_html(row(), "de")
+    assert '<span aria-label="3 7 0 7 3">37073</span>' in html
+    assert "ca. 2,3 km" in html  # approximate: placed at the postcode centre
+    assert "2.3 km" in card_html(row(precision="address"), "en")
+
+
+def test_external_links_open_only_on_click_in_new_tab():
+    html = card_html(row(), "de")
+    assert 'href="https://www.openstreetmap.org/directions?route=%3B51.54000%2C9.93000"' in html
+    assert html.count('rel="noopener noreferrer"') == 3  # website, route, source
+
+
+def test_unverified_and_demo_labels():
+    assert "noch nicht geprüft" in card_html(row(), "de")
+    assert "geprüft am" not in card_html(row(assured_date="2021-11-19"), "de")
+    verified = card_html(row(verification="verified", assured_date="2026-01-05"), "de")
+    assert "geprüft am 2026-01-05" in verified
+    assert "fiktiver Demo-Eintrag" in card_html(row(is_demo=True), "de")
+
+
+def test_languages_and_hours_in_ui_language():
+    hours = {"slots": [{"weekday": 0, "opens": "09:00", "closes": "12:00"}],
+             "by_appointment": True, "note": None}  # fmt: skip
+    html = card_html(row(opening_hours=hours), "en")
+    assert "German, Arabic" in html
+    assert "Mon 09:00–12:00" in html and "by appointment" in html
+    assert "Opening hours unknown" in card_html(row(), "en")

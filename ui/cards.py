@@ -1,0 +1,189 @@
+"""Result cards of the finder as escaped HTML (pure functions, unit-tested).
+
+Every stored string passes through :func:`html.escape` before it becomes HTML. Phone
+numbers and postcodes get an ``aria-label`` that screen readers read digit by digit.
+External links (website, source, route planner) are plain links: nothing is requested
+from another host until the visitor clicks.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from urllib.parse import quote, urlsplit
+
+import pandas as pd
+
+from directory.hours import format_hours
+from i18n import t
+from i18n.localedata import format_km, language_name, weekday_names
+
+ROUTE_URL = "https://www.openstreetmap.org/directions?route=%3B{lat}%2C{lon}"
+
+CARD_CSS = """
+<style>
+.atlas-card{border:1px solid #c9ced6;border-radius:.5rem;padding:.75rem 1rem;margin:.5rem 0;
+  overflow-wrap:anywhere}
+.atlas-card h3{font-size:1.15rem;margin:0 0 .25rem 0;padding:0}
+.atlas-card p{margin:.2rem 0}
+.atlas-card .atlas-muted{color:#4a5260;font-size:.9rem}
+.atlas-card .atlas-actions{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:.5rem}
+.atlas-card .atlas-actions a{display:inline-flex;align-items:center;min-height:44px;
+  min-width:44px;padding:0 .8rem;border:1px solid #0b5cad;border-radius:.4rem;
+  text-decoration:none;color:#0b5cad;font-weight:600}
+.atlas-card.atlas-selected{border:3px solid #0b5cad}
+</style>
+"""
+
+
+def digits_label(number: str) -> str:
+    """Digits of ``number`` separated by spaces, for screen readers.
+
+    >>> digits_label("05121 - 13 28 20")
+    '0 5 1 2 1 1 3 2 8 2 0'
+    """
+    return " ".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+
+def tel_href(number: str) -> str | None:
+    """A ``tel:`` URI in international form, or None if ``number`` has too few digits.
+
+    >>> tel_href("05121 - 13 28 20")
+    'tel:+495121132820'
+    >>> tel_href("+49 4941 16-3264")
+    'tel:+494941163264'
+    """
+    digits = re.sub(r"\D", "", number)
+    if len(digits) < 6:
+        return None
+    if number.strip().startswith("+"):
+        return f"tel:+{digits}"
+    if digits.startswith("00"):
+        return f"tel:+{digits[2:]}"
+    if digits.startswith("0"):
+        return f"tel:+49{digits[1:]}"
+    return f"tel:{digits}"
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) URL (a bare ``www.`` host gets ``https://``), else None."""
+    if not url:
+        return None
+    url = url.strip()
+    if url.startswith("www."):
+        url = "https://" + url
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _link(href: str, text: str, *, label: str | None = None, external: bool = True) -> str:
+    attrs = f'href="{escape(href)}"'
+    if external:
+        attrs += ' target="_blank" rel="noopener noreferrer"'
+    if label:
+        attrs += f' aria-label="{escape(label)}"'
+    return f"<a {attrs}>{escape(text)}</a>"
+
+
+def _address(row: pd.Series, lang: str) -> str:
+    street = escape(row.get("street") or "")
+    plz = row.get("postal_code") or ""
+    plz_html = (
+        f'<span aria-label="{escape(digits_label(plz))}">{escape(plz)}</span>' if plz else ""
+    )
+    city = escape(row.get("city") or "")
+    place = " ".join(p for p in (plz_html, city) if p)
+    return ", ".join(p for p in (street, place) if p)
+
+
+def _distance(row: pd.Series, lang: str) -> str:
+    km = row.get("distance_km")
+    if km is None or pd.isna(km):
+        return ""
+    text = t("card.distance", lang, km=format_km(float(km), lang))
+    if row.get("precision") in ("postcode", "place"):
+        text = t("card.distance_approx", lang, km=format_km(float(km), lang))
+    return text
+
+
+def _hours(row: pd.Series, lang: str) -> str:
+    hours = row.get("opening_hours")
+    if not hours:
+        return escape(t("card.hours_unknown", lang))
+    lines = format_hours(hours, weekday_names(lang), group_days=False)
+    if hours.get("by_appointment"):
+        lines.append(t("card.by_appointment", lang))
+    if hours.get("note"):
+        lines.append(hours["note"])
+    return "<br>".join(escape(line) for line in lines) or escape(t("card.hours_unknown", lang))
+
+
+def card_html(row: pd.Series, lang: str, *, selected: bool = False) -> str:
+    """One result card as HTML; every value from the store is escaped."""
+    name = escape(row.get("name") or "")
+    org = row.get("organization")
+    kind = escape(t(f"kind.{row['kind']}", lang)) if row.get("kind") else ""
+    css = "atlas-card atlas-selected" if selected else "atlas-card"
+    parts = [f'<article class="{css}">', f'<h3 lang="de" dir="auto">{name}</h3>']
+    if org and org != row.get("name"):
+        parts.append(f'<p class="atlas-muted" lang="de" dir="auto">{escape(org)}</p>')
+    head = " · ".join(x for x in (escape(_distance(row, lang)), kind) if x)
+    if head:
+        parts.append(f"<p><strong>{head}</strong></p>")
+    address = _address(row, lang)
+    if address:
+        position = ""
+        if row.get("precision") in ("postcode", "place"):
+            position = escape(t(f"precision.{row['precision']}", lang))
+            position = f' <span class="atlas-muted">({position})</span>'
+        parts.append(f'<p><span lang="de" dir="auto">{address}</span>{position}</p>')
+    languages = row.get("languages") or ()
+    langs = ", ".join(language_name(c, lang) for c in languages) or t("card.unknown", lang)
+    parts.append(f"<p>{escape(t('card.languages', lang))}: {escape(langs)}</p>")
+    parts.append(f"<p>{escape(t('card.hours', lang))}:<br>{_hours(row, lang)}</p>")
+    access = row.get("accessibility") or "unknown"
+    access_text = t(f"card.access_{access}", lang)
+    if row.get("accessibility_note"):
+        access_text += f" – {row['accessibility_note']}"
+    parts.append(f"<p>{escape(t('card.accessibility', lang))}: {escape(access_text)}</p>")
+    parts.append(_actions(row, lang))
+    parts.append(_source(row, lang))
+    parts.append("</article>")
+    return "\n".join(parts)
+
+
+def _actions(row: pd.Series, lang: str) -> str:
+    links = []
+    phone = row.get("phone")
+    href = tel_href(phone) if phone else None
+    if href:
+        label = t("card.call", lang, number=digits_label(phone))
+        links.append(_link(href, f"☎ {phone}", label=label, external=False))
+    email = row.get("email")
+    if email and re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[a-zA-Z]{2,}", email):
+        links.append(_link(f"mailto:{email}", t("card.email", lang), external=False))
+    website = safe_url(row.get("website"))
+    if website:
+        links.append(_link(website, t("card.website", lang)))
+    lat, lon = row.get("lat"), row.get("lon")
+    if lat is not None and lon is not None and not (pd.isna(lat) or pd.isna(lon)):
+        route = ROUTE_URL.format(lat=quote(f"{lat:.5f}"), lon=quote(f"{lon:.5f}"))
+        links.append(_link(route, t("card.route", lang), label=t("card.route_label", lang)))
+    return f'<p class="atlas-actions">{"".join(links)}</p>' if links else ""
+
+
+def _source(row: pd.Series, lang: str) -> str:
+    if row.get("is_demo"):
+        return f'<p class="atlas-muted">{escape(t("map.demo", lang))}</p>'
+    bits = []
+    url = safe_url(row.get("source_url"))
+    if url:
+        host = urlsplit(url).netloc
+        bits.append(f"{escape(t('map.source', lang))}: {_link(url, host)}")
+    if row.get("source_date"):
+        bits.append(f"{escape(t('map.source_date', lang))}: {escape(str(row['source_date']))}")
+    if row.get("verification") == "verified" and row.get("assured_date"):
+        bits.append(escape(t("card.verified_on", lang, date=str(row["assured_date"]))))
+    elif row.get("verification") != "verified":
+        bits.append(escape(t("map.unverified", lang)))
+    return f'<p class="atlas-muted">{" · ".join(bits)}</p>' if bits else ""

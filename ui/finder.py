@@ -1,0 +1,164 @@
+"""Streamlit glue of the finder page: URL ⇄ widgets, result list, map.
+
+The URL is the state. On each run the query is read from ``st.query_params``; widgets are
+set from it when the URL changed (shared link, back button), and every widget change is
+written back to the URL. Nothing of a search is stored on the server or logged.
+"""
+
+from __future__ import annotations
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from directory.finder import RADIUS_CHOICES, FinderQuery
+from directory.taxonomy import FIELD_IDS, KIND_IDS, LANGUAGE_CODES, TARGET_GROUP_IDS
+from geo import maps
+from geo.boundaries import load_districts
+from i18n import t
+from i18n.localedata import language_name
+from ui.cards import CARD_CSS, card_html
+from ui.map import popup_frame
+
+PAGE_SIZE = 20
+_WIDGETS = {"q": "f_q", "radius_km": "f_r", "field": "f_feld", "kind": "f_art",
+            "group": "f_gruppe", "language": "f_sprache", "accessible": "f_barrierefrei",
+            "open_now": "f_offen"}  # fmt: skip
+
+
+def current_query() -> FinderQuery:
+    """The query in the URL; widgets follow the URL whenever it changed."""
+    query = FinderQuery.from_params(st.query_params.to_dict())
+    if st.session_state.get("_finder_url") != query.to_params():
+        for attr, key in _WIDGETS.items():
+            value = getattr(query, attr)
+            st.session_state[key] = "" if value is None else value
+        previous = st.session_state.get("_finder_url") or {}
+        if previous.get("q") != query.to_params().get("q"):
+            st.session_state["_finder_limit"] = PAGE_SIZE
+        st.session_state["_finder_url"] = query.to_params()
+    return query
+
+
+def write_url(query: FinderQuery, *, widgets_match: bool = False) -> None:
+    """Put ``query`` into the URL (keeping the UI language).
+
+    ``widgets_match`` says the widgets already show ``query`` (a widget change); otherwise
+    (buttons, map clicks) the widgets are set from the URL on the next run.
+    """
+    params = query.to_params()
+    lang = st.query_params.get("lang")
+    st.query_params.from_dict({**params, **({"lang": lang} if lang else {})})
+    if widgets_match:
+        st.session_state["_finder_url"] = params
+
+
+def _from_widgets(query: FinderQuery) -> FinderQuery:
+    s = st.session_state
+    return query.with_(
+        q=" ".join(str(s["f_q"]).split())[:100], radius_km=int(s["f_r"]),
+        field=s["f_feld"] or None, kind=s["f_art"] or None, group=s["f_gruppe"] or None,
+        language=s["f_sprache"] or None, accessible=bool(s["f_barrierefrei"]),
+        open_now=bool(s["f_offen"]),
+    )  # fmt: skip
+
+
+def search_controls(query: FinderQuery, lang: str) -> FinderQuery:
+    """The search box, radius and filters; returns the (possibly changed) query."""
+    with st.form("finder_form", border=False, enter_to_submit=True):
+        st.text_input(t("finder.search_label", lang), key="f_q", max_chars=100,
+                      placeholder=t("finder.search_placeholder", lang))  # fmt: skip
+        st.form_submit_button(t("finder.search_button", lang), type="primary")
+    any_label = t("finder.any", lang)
+
+    def options(ids: tuple[str, ...], prefix: str) -> dict:
+        return {"options": ("", *ids),
+                "format_func": lambda v: t(f"{prefix}.{v}", lang) if v else any_label}  # fmt: skip
+
+    with st.expander(t("finder.filters", lang), expanded=query.has_filters):
+        st.selectbox(t("finder.radius", lang), RADIUS_CHOICES, key="f_r",
+                     format_func=lambda km: t("finder.radius_option", lang, km=km))  # fmt: skip
+        st.selectbox(t("finder.field", lang), key="f_feld", **options(FIELD_IDS, "field"))
+        st.selectbox(t("finder.kind", lang), key="f_art", **options(KIND_IDS, "kind"))
+        st.selectbox(t("finder.group", lang), key="f_gruppe", **options(TARGET_GROUP_IDS, "group"))
+        st.selectbox(t("finder.language", lang), ("", *LANGUAGE_CODES), key="f_sprache",
+                     format_func=lambda c: language_name(c, lang) if c else any_label)  # fmt: skip
+        st.checkbox(t("finder.accessible", lang), key="f_barrierefrei")
+        st.checkbox(t("finder.open_now", lang), key="f_offen")
+    new = _from_widgets(query)
+    if new.q != query.q:
+        new = new.with_(selected=None)
+    if new != query:
+        write_url(new, widgets_match=True)
+    return new
+
+
+def select(service_id: str | None) -> None:
+    """Card button / marker click: mark an offer as selected (in the URL)."""
+    query = FinderQuery.from_params(st.query_params.to_dict()).with_(selected=service_id)
+    write_url(query)
+
+
+def choose_place(label: str) -> None:
+    """"Did you mean" button: search for exactly this place."""
+    query = FinderQuery.from_params(st.query_params.to_dict())
+    write_url(query.with_(q=label, selected=None))
+
+
+def _show_more() -> None:
+    st.session_state["_finder_limit"] = st.session_state.get("_finder_limit", PAGE_SIZE) + PAGE_SIZE
+
+
+def result_cards(results: pd.DataFrame, query: FinderQuery, lang: str) -> None:
+    """The result list: selected offer first, then nearest first, paged."""
+    st.markdown(CARD_CSS, unsafe_allow_html=True)
+    limit = st.session_state.get("_finder_limit", PAGE_SIZE)
+    for i, (_, row) in enumerate(results.head(limit).iterrows()):
+        chosen = row["service_id"] == query.selected
+        st.markdown(card_html(row, lang, selected=chosen), unsafe_allow_html=True)
+        st.button(t("finder.show_on_map", lang), key=f"show_{i}_{row['service_id']}",
+                  on_click=select, args=(row["service_id"],))  # fmt: skip
+    if len(results) > limit:
+        more = min(PAGE_SIZE, len(results) - limit)
+        st.button(t("finder.more", lang, n=more), key="finder_more", on_click=_show_more)
+
+
+def zoom_for(radius_km: int) -> int:
+    """A start zoom that shows roughly the search radius."""
+    return {5: 12, 10: 11, 25: 10, 50: 9, 100: 8}.get(radius_km, 7)
+
+
+def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> None:
+    """Searched point, one clustered layer of results, the selected offer ringed.
+
+    A click on a marker selects that offer (its card then shows below the map).
+    """
+    m = maps.base_map(center=(point.lat, point.lon), zoom=zoom_for(query.radius_km))
+    maps.add_district_outlines(m, load_districts())
+    maps.add_offer_points(
+        m, popup_frame(results, lang),
+        popup_fields=("name", "organization", "address", "kind_label", "position", "status"),
+    )  # fmt: skip
+    folium.CircleMarker(
+        [point.lat, point.lon], radius=9, color="#b00020", weight=3, fill=True,
+        fill_opacity=0.9, tooltip=t("finder.searched_point", lang),
+    ).add_to(m)  # fmt: skip
+    chosen = results[results["service_id"] == query.selected]
+    for _, row in chosen.iterrows():
+        folium.CircleMarker([row["lat"], row["lon"]], radius=16, color="#0b5cad", weight=4,
+                            fill=False).add_to(m)  # fmt: skip
+        m.location = [row["lat"], row["lon"]]
+    st.caption(t("finder.map_label", lang))
+    out = st_folium(m, key="finder_map", height=460, use_container_width=True,
+                    returned_objects=["last_object_clicked"])  # fmt: skip
+    clicked = (out or {}).get("last_object_clicked")
+    if clicked and clicked != st.session_state.get("_finder_click"):
+        st.session_state["_finder_click"] = clicked
+        hit = maps.offer_at(results, clicked)
+        if len(hit) and hit.iloc[0]["service_id"] != query.selected:
+            select(hit.iloc[0]["service_id"])
+            st.rerun()
+    if len(chosen):
+        st.markdown(CARD_CSS + card_html(chosen.iloc[0], lang, selected=True),
+                    unsafe_allow_html=True)  # fmt: skip

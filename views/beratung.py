@@ -1,0 +1,59 @@
+"""Find counselling: postcode or place (any script) → nearest offers, list and map."""
+
+import streamlit as st
+
+from directory.finder import search
+from i18n import t
+from i18n.localedata import language_name
+from ui.blocks import demo_banner, unverified_note
+from ui.finder import choose_place, current_query, finder_map, result_cards, search_controls
+from ui.state import language, offers
+
+lang = language()
+frame = offers()
+
+st.title(t("finder.title", lang))
+st.markdown(t("finder.intro", lang))
+demo_banner(frame, lang)
+
+query = search_controls(current_query(), lang)
+if query.dropped:
+    st.warning(t("finder.dropped", lang), icon=":material/link_off:")
+outcome = search(frame, query)
+located = outcome.located
+
+if located.status == "empty":
+    st.caption(t("finder.empty_hint", lang))
+elif located.status == "ambiguous":
+    st.markdown(t("finder.ambiguous", lang))
+    for i, match in enumerate(located.matches):
+        st.button(match.label, key=f"choice_{i}", on_click=choose_place, args=(match.label,))
+elif located.status == "not_found":
+    key = "finder.postcode_not_in_area" if located.reason == "postcode_not_in_area" else (
+        "finder.not_found")  # fmt: skip
+    st.error(t(key, lang, q=query.q), icon=":material/search_off:")
+    if located.suggestions:
+        st.markdown(t("finder.suggestions", lang))
+        for i, name in enumerate(located.suggestions):
+            st.button(name, key=f"suggest_{i}", on_click=choose_place, args=(name,))
+else:
+    point = located.matches[0]
+    results = outcome.results
+    st.subheader(t("finder.results_heading", lang, n=len(results)))
+    st.caption(query.with_(q=point.label).describe(
+        lambda key, **v: t(key, lang, **v), lambda code: language_name(code, lang)))
+    if results.empty:
+        st.info(t("finder.none_in_radius", lang), icon=":material/info:")
+    if outcome.outside_radius:
+        st.caption(t("finder.outside_radius", lang, n=outcome.outside_radius))
+    if outcome.without_position:
+        st.caption(t("finder.without_position", lang, n=outcome.without_position))
+    if query.open_now:
+        st.caption(t("finder.open_unknown", lang))
+    tab_list, tab_map = st.tabs([t("finder.tab_list", lang), t("finder.tab_map", lang)])
+    with tab_list:
+        result_cards(results, query, lang)
+    with tab_map:
+        finder_map(results, point, query, lang)
+    unverified_note(results, lang)
+    st.caption(t("finder.share", lang))
