@@ -100,3 +100,10 @@ def load_networks(store: Store, all_ags: list[str], *, actor: str = SEED_ACTOR) 
         if new:
             store.add(*new, actor=actor, session=s)
     return len(new)
+
+
+def ensure_networks(store: Store) -> int:
+    """:func:`load_networks` for every district of Lower Saxony; returns rows added."""
+    from geo.boundaries import load_districts
+
+    return load_networks(store, sorted(load_districts()["ags"]))

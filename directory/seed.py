@@ -375,8 +375,7 @@ def load_default_content(
     store: Store, *, actor: str = SEED_ACTOR, gazetteer: Gazetteer | None = None
 ) -> int:
     """Load the default content (regional networks, researched offices); returns services added."""
-    from directory.networks import load_networks
-    from geo.boundaries import load_districts
+    from directory.networks import ensure_networks
 
-    load_networks(store, sorted(load_districts()["ags"]))
+    ensure_networks(store)
     return load_offices(store, actor=actor, gazetteer=gazetteer)["added"]

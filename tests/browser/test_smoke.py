@@ -8,14 +8,14 @@ from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/handlungsfelder", "/info"]
+PAGES = ["/", "/beratung", "/beratung?q=37073", "/handlungsfelder", "/daten", "/info"]
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_clean(page, path):
     page.goto(page.base_url + path)
     wait_for_app(page)
-    name = path.strip("/").replace("/", "_") or "start"
+    name = path.strip("/").replace("/", "_").replace("?", "_").replace("=", "-") or "start"
     screenshot(page, name)
     exceptions = page.locator('[data-testid="stException"]')
     assert exceptions.count() == 0, exceptions.first.inner_text()

@@ -1,0 +1,313 @@
+"""The maintenance page ``daten``: login, session expiry, editing, history, permissions.
+
+Each test gets its own SQLite store (two offers: Hildesheim → network suedniedersachsen,
+Celle → heide) and its own accounts file; the app's cached store/editor are reset around it.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import streamlit as st
+from sqlalchemy import func, select
+
+from directory import auth
+from directory.auth import User, create_user
+from directory.editing import Editor, PermissionDenied
+from directory.model import AuditLog
+from directory.networks import ensure_networks
+from directory.seed import Gazetteer
+from directory.store import Store
+
+PASSWORD = "richtig-langes-passwort"
+ADMIN = User("ada", "admin")
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    """(store, {"own": service id, "other": service id}) behind a fresh app state."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'atlas.sqlite'}")
+    users = tmp_path / "users.toml"
+    monkeypatch.setenv("ATLAS_USERS_FILE", str(users))
+    create_user("ada", PASSWORD, "admin", path=users)
+    create_user("kim", PASSWORD, "coordinator", ("suedniedersachsen",), path=users)
+    auth.THROTTLE.failures.clear()
+    store = Store()
+    store.create_schema()
+    ensure_networks(store)
+    ed = Editor(store, gazetteer=Gazetteer.default())
+    ids = {}
+    for tag, org, plz, city in (("own", "Asyl e.V.", "31135", "Hildesheim"),
+                                ("other", "Diakonie Celle", None, "Celle")):  # fmt: skip
+        o = ed.create("organization", {"name": org}, actor=ADMIN)
+        loc = ed.create("location", {"organization_id": o["id"], "postal_code": plz,
+                                     "city": city}, actor=ADMIN)  # fmt: skip
+        ids[tag] = ed.create("service", {"organization_id": o["id"], "kind": "mbe",
+                                         "name": f"Beratung {city}"},
+                             actor=ADMIN, location_id=loc["id"])["id"]  # fmt: skip
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield store, ids
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    auth.THROTTLE.failures.clear()
+    store.engine.dispose()
+
+
+def _audit(store: Store) -> int:
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(AuditLog))
+
+
+def _open(app):
+    app.switch_page("views/daten.py").run()
+    assert not app.exception
+    return app
+
+
+def _login(app, name: str, password: str = PASSWORD):
+    app.text_input(key="login_username").input(name)
+    app.text_input(key="login_password").input(password)
+    next(b for b in app.button if b.label == "Anmelden").click().run()
+    assert not app.exception
+    return app
+
+
+def _frame(app, column: str):
+    return next(d.value for d in app.dataframe if column in d.value.columns)
+
+
+def _texts(app) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success")
+             for e in getattr(app, kind)]  # fmt: skip
+    return " ".join(str(p) for p in parts)
+
+
+def test_without_login_only_the_login_form(app, site):
+    _open(app)
+    assert app.text_input(key="login_username") is not None
+    assert len(app.dataframe) == 0
+    assert "Beratung" not in _texts(app)
+    assert "anmelden" in _texts(app)
+
+
+def test_wrong_password_message_and_nothing_changes(app, site):
+    store, _ = site
+    before = _audit(store)
+    _login(_open(app), "ada", "falsches-passwort")
+    assert "Benutzername oder Passwort ist falsch." in _texts(app)
+    assert len(app.dataframe) == 0 and "auth_user" not in app.session_state
+    assert _audit(store) == before
+
+
+def test_throttled_after_repeated_failures(app, site):
+    _open(app)
+    for _ in range(4):
+        _login(app, "ada", "falsch-falsch-falsch")
+    assert "Zu viele Fehlversuche" in _texts(app)
+    _login(app, "ada")  # even the right password waits while throttled
+    assert "auth_user" not in app.session_state
+
+
+def test_login_shows_list_and_logout(app, site):
+    _login(_open(app), "ada")
+    assert "Angemeldet als ada" in _texts(app)
+    names = list(app.dataframe[0].value.iloc[:, 0])
+    assert names == ["Beratung Celle", "Beratung Hildesheim"]
+    app.button(key="logout").click().run()
+    assert "Sie sind abgemeldet." in _texts(app)
+    assert len(app.dataframe) == 0
+
+
+def test_edit_saves_and_appears_in_history(app, site):
+    store, ids = site
+    _login(_open(app), "ada")
+    app.selectbox(key="daten_pick").set_value(ids["own"]).run()
+    box = app.text_input(key=f"daten_f_service_{ids['own']}_1_name")
+    assert box.value == "Beratung Hildesheim"
+    box.input("Migrationsberatung Hildesheim")
+    app.text_input(key=f"daten_f_service_{ids['own']}_1_email").input("info@asyl.example")
+    next(b for b in app.button if b.label == "Speichern").click().run()
+    assert not app.exception
+    assert "Gespeichert." in _texts(app)
+    with store.session() as s:
+        from directory.model import Service
+
+        svc = s.get(Service, ids["own"])
+        assert (svc.name, svc.email, svc.version) == ("Migrationsberatung Hildesheim",
+                                                       "info@asyl.example", 2)  # fmt: skip
+    history = _frame(app, "nachher")
+    assert "Migrationsberatung Hildesheim" in set(history["nachher"])
+    assert "Beratung Hildesheim" in set(history["vorher"])
+    # the form now holds version 2
+    assert app.text_input(key=f"daten_f_service_{ids['own']}_2_name").value == (
+        "Migrationsberatung Hildesheim")
+
+
+def test_validation_error_shown_at_the_field_and_nothing_saved(app, site):
+    store, ids = site
+    _login(_open(app), "ada")
+    app.selectbox(key="daten_pick").set_value(ids["own"]).run()
+    before = _audit(store)
+    app.text_input(key=f"daten_f_service_{ids['own']}_1_email").input("keine-mail")
+    next(b for b in app.button if b.label == "Speichern").click().run()
+    assert not app.exception
+    assert any("E-Mail-Adresse „keine-mail“ ist ungültig." in e.value for e in app.error)
+    assert _audit(store) == before
+    # the typed value is kept for correction
+    assert app.text_input(key=f"daten_f_service_{ids['own']}_1_email").value == "keine-mail"
+
+
+def test_conflict_shows_both_versions(app, site):
+    store, ids = site
+    _login(_open(app), "ada")
+    app.selectbox(key="daten_pick").set_value(ids["own"]).run()
+    # someone else saves first
+    Editor(store).edit("service", ids["own"], {"name": "Fassung B"}, actor=ADMIN,
+                       expected_version=1)  # fmt: skip
+    app.text_input(key=f"daten_f_service_{ids['own']}_1_name").input("Fassung A")
+    next(b for b in app.button if b.label == "Speichern").click().run()
+    assert not app.exception
+    assert any("Nicht gespeichert" in e.value for e in app.error)
+    both = _frame(app, "Ihre Fassung")
+    assert list(both.iloc[0]) == ["Name", "Fassung B", "Fassung A"]
+    assert Editor(store).load("service", ids["own"])["name"] == "Fassung B"
+    app.button(key="daten_reload").click().run()
+    assert app.text_input(key=f"daten_f_service_{ids['own']}_2_name").value == "Fassung B"
+
+
+def test_still_correct_and_restore_version(app, site):
+    store, ids = site
+    _login(_open(app), "ada")
+    app.selectbox(key="daten_pick").set_value(ids["own"]).run()
+    app.button(key="daten_confirm").click().run()
+    assert "Als geprüft markiert (heute)." in _texts(app)
+    state = Editor(store).load("service", ids["own"])
+    assert state["verification"] == "verified" and state["assured_date"] is not None
+    first = Editor(store).history("service", ids["own"])[0].audit_id
+    app.selectbox(key="daten_version").set_value(first).run()
+    app.button(key="daten_restore_version").click().run()
+    assert not app.exception
+    state = Editor(store).load("service", ids["own"])
+    assert (state["version"], state["verification"], state["assured_date"]) == (
+        3, "unverified", None)  # fmt: skip
+
+
+def test_expired_session_logs_out_with_message(app, site):
+    _login(_open(app), "ada")
+    assert "auth_user" in app.session_state
+    long_ago = time.time() - 9 * 3600
+    app.session_state["auth_login_at"] = long_ago
+    app.session_state["auth_seen_at"] = long_ago
+    app.run()
+    assert "Sitzung abgelaufen" in _texts(app)
+    assert len(app.dataframe) == 0
+    assert app.text_input(key="login_username") is not None
+
+
+def test_coordinator_cannot_edit_outside_network(app, site):
+    store, ids = site
+    _login(_open(app), "kim")
+    app.selectbox(key="daten_pick").set_value(ids["other"]).run()
+    assert "nur ansehen" in _texts(app)
+    name = app.text_input(key=f"daten_f_service_{ids['other']}_1_name")
+    assert name.disabled
+    save = next(b for b in app.button if b.label == "Speichern")
+    assert save.disabled and app.button(key="daten_confirm").disabled
+    assert app.button(key="daten_retire").disabled
+    # (a forged request is refused by the domain too: tests/directory/test_editing.py)
+    with pytest.raises(PermissionDenied):
+        Editor(store).edit("service", ids["other"], {"name": "x"},
+                           actor=app.session_state["auth_user"], expected_version=1)
+    # own network: editable
+    app.selectbox(key="daten_pick").set_value(ids["own"]).run()
+    assert not app.text_input(key=f"daten_f_service_{ids['own']}_1_name").disabled
+
+
+def test_coordinator_network_assignment_limited_to_own_districts(app, site):
+    _login(_open(app), "kim")
+    options = app.selectbox(key="daten_net_district").options
+    assert any("03254" in o for o in options)  # Hildesheim: own network
+    assert not any("03351" in o for o in options)  # Celle: network heide
+
+
+def test_retire_and_restore_offer(app, site):
+    store, ids = site
+    _login(_open(app), "ada")
+    app.selectbox(key="daten_pick").set_value(ids["own"]).run()
+    app.button(key="daten_retire").click().run()
+    assert not app.exception
+    assert Editor(store).load("service", ids["own"])["retired_at"] is not None
+    assert list(app.dataframe[0].value.iloc[:, 0]) == ["Beratung Celle"]
+    app.checkbox(key="daten_retired").check().run()
+    app.selectbox(key="daten_pick").set_value(ids["own"]).run()
+    assert app.button(key="daten_retire").label == "Wiederherstellen"
+    app.button(key="daten_retire").click().run()
+    assert Editor(store).load("service", ids["own"])["retired_at"] is None
+
+
+def test_create_offer_and_switch_tables(app, site):
+    store, _ = site
+    _login(_open(app), "kim")
+    app.selectbox(key="daten_pick").set_value("__new__").run()
+    ed = Editor(store)
+    loc = ed.records("location", text="Hildesheim")["id"][0]
+    org = ed.records("organization", text="Asyl")["id"][0]
+    app.selectbox(key="daten_new_location").set_value(loc)
+    prefix = "daten_f_service___new___0"
+    app.text_input(key=f"{prefix}_name").input("Sprachcafé")
+    app.selectbox(key=f"{prefix}_organization_id").set_value(org)
+    app.selectbox(key=f"{prefix}_kind").set_value("projekt")
+    next(b for b in app.button if b.label == "Speichern").click().run()
+    assert not app.exception
+    assert "Angelegt." in _texts(app)
+    assert "Sprachcafé" in set(Editor(store).records("service")["name"])
+    for table in ("organization", "location", "service"):
+        app.radio(key="daten_table").set_value(table).run()
+        assert not app.exception
+
+
+def test_oidc_email_maps_to_account(site, tmp_path):
+    from ui.auth import user_for_email
+
+    users = auth.users_file()
+    users.write_text(users.read_text().replace(
+        '[users."kim"]\n', '[users."kim"]\nemail = "Kim@Example.org"\n'))  # fmt: skip
+    assert user_for_email("kim@example.org") == User("kim", "coordinator",
+                                                     ("suedniedersachsen",))  # fmt: skip
+    assert user_for_email("other@example.org") is None
+    assert user_for_email(None) is None
+
+
+OIDC = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+        "client_id": "atlas", "client_secret": "s",
+        "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}  # fmt: skip
+
+
+def test_password_only_without_oidc_config(app, site):
+    _open(app)
+    assert not any(b.label == "Mit Single Sign-on anmelden" for b in app.button)
+
+
+def test_oidc_login_maps_email_to_account(app, site):
+    users = auth.users_file()
+    users.write_text(users.read_text().replace(
+        '[users."kim"]\n', '[users."kim"]\nemail = "kim@example.org"\n'))  # fmt: skip
+    app.secrets["auth"] = OIDC
+    app.user = {"is_logged_in": False}
+    _open(app)
+    assert any(b.label == "Mit Single Sign-on anmelden" for b in app.button)
+    app.user = {"is_logged_in": True, "email": "kim@example.org"}
+    app.run()
+    assert not app.exception
+    assert "Angemeldet als kim (Koordination)" in _texts(app)
+    assert len(app.dataframe) > 0
+
+
+def test_oidc_unknown_email_gets_no_access(app, site):
+    app.secrets["auth"] = OIDC
+    app.user = {"is_logged_in": True, "email": "fremd@example.org"}
+    _open(app)
+    assert any("kein Konto" in e.value for e in app.error)
+    assert len(app.dataframe) == 0

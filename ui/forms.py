@@ -1,0 +1,342 @@
+"""Widgets of the maintenance page (``pages/daten.py``): record form, conflict and history
+views, network assignments, import and export. All writes go through
+:class:`directory.editing.Editor`; this module only renders and collects input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from directory.auth import User
+from directory.editing import (
+    FIELDS,
+    EditConflict,
+    EditError,
+    Editor,
+    FieldSpec,
+    PermissionDenied,
+    ValidationFailed,
+)
+from directory.hours import BERLIN
+from directory.networks import ensure_networks
+from directory.store import NotFoundError
+from i18n import catalogue, t
+from ui.state import directory_store, offers
+
+FLASH, PROBLEMS, CONFLICT, LOADED = "daten_flash", "daten_problems", "daten_conflict", "daten_v"
+
+
+@st.cache_resource(show_spinner=False)
+def editor() -> Editor:
+    """The editing service over the app's store (regional networks mirrored once)."""
+    store = directory_store()
+    ensure_networks(store)
+    return Editor(store)
+
+
+@st.cache_data(show_spinner=False)
+def district_names() -> dict[str, str]:
+    """Kreis AGS → name (empty when the boundaries are not available)."""
+    try:
+        from geo.boundaries import load_districts
+
+        gdf = load_districts()
+        return {str(a): str(n) for a, n in zip(gdf["ags"], gdf["name"], strict=True)}
+    except (ImportError, OSError, KeyError):
+        return {}
+
+
+def district_label(ags: str | None) -> str:
+    return f"{district_names().get(ags, ags)} ({ags})" if ags else "–"
+
+
+def _has(key: str, lang: str) -> bool:
+    return key in catalogue(lang) or key in catalogue("de")
+
+
+def option_label(spec: FieldSpec, value: Any, lang: str) -> str:
+    if value in (None, ""):
+        return "–"
+    prefix = {"kind": "kind", "fields": "field"}.get(spec.name, "daten.opt")
+    key = f"{prefix}.{value}"
+    return t(key, lang) if _has(key, lang) else str(value)
+
+
+def problem_text(p: Any, lang: str) -> str:
+    """A problem in the UI language (``validate.<code>`` when translated, else German)."""
+    key = f"validate.{p.code}"
+    if lang != "de" and _has(key, lang):
+        try:
+            return t(key, lang, label=t(f"daten.field.{p.field}", lang), **dict(p.params))
+        except (KeyError, IndexError, ValueError):
+            pass
+    return p.message_de
+
+
+# -- flash messages and write wrapper ----------------------------------------------------------
+def flash(lang: str) -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def run_write(lang: str, key: tuple, action: Callable[[], dict], done: str) -> None:
+    """Run one editing call; success → new loaded version, message, rerun; refusals shown."""
+    try:
+        result = action()
+    except ValidationFailed as exc:
+        st.session_state[PROBLEMS] = (key, exc.problems)
+        st.rerun()
+    except EditConflict as exc:
+        st.session_state[CONFLICT] = (key, exc)
+        st.rerun()
+    except PermissionDenied:
+        st.error(t("daten.denied", lang), icon=":material/block:")
+    except (EditError, NotFoundError) as exc:
+        st.error(str(exc))
+    else:
+        st.session_state[LOADED] = (key, result.get("version"))
+        st.session_state.pop(PROBLEMS, None)
+        st.session_state[FLASH] = done
+        offers.clear()
+        st.rerun()
+
+
+def loaded_version(key: tuple, current: int) -> int:
+    """The version this editor loaded (kept across reruns until saved or reloaded)."""
+    held = st.session_state.get(LOADED)
+    if not held or held[0] != key:
+        st.session_state[LOADED] = (key, current)
+        st.session_state.pop(PROBLEMS, None)
+        st.session_state.pop(CONFLICT, None)
+        return current
+    return held[1]
+
+
+def problems_for(key: tuple) -> list[Any]:
+    held = st.session_state.get(PROBLEMS)
+    return list(held[1]) if held and held[0] == key else []
+
+
+# -- record form -------------------------------------------------------------------------------
+def _widget(spec: FieldSpec, value: Any, lang: str, wkey: str, refs: dict[str, str],
+            disabled: bool) -> Any:  # fmt: skip
+    label = t(f"daten.field.{spec.name}", lang) + (" *" if spec.required else "")
+    kw: dict[str, Any] = {"key": wkey, "disabled": disabled}
+    if spec.type == "longtext":
+        return st.text_area(label, value or "", **kw)
+    if spec.type == "choice":
+        opts = list(spec.choices) if spec.required or "" in spec.choices else ["", *spec.choices]
+        if value not in opts:
+            opts.append(value)
+        return st.selectbox(label, opts, index=opts.index(value if value in opts else ""),
+                            format_func=lambda v: option_label(spec, v, lang), **kw)  # fmt: skip
+    if spec.type == "multi":
+        opts = list(dict.fromkeys([*spec.choices, *(value or [])]))
+        return st.multiselect(label, opts, default=list(value or []),
+                              format_func=lambda v: option_label(spec, v, lang), **kw)  # fmt: skip
+    if spec.type == "ref":
+        opts = list(refs) if value in refs or not value else [value, *refs]
+        opts = [""] * (not spec.required or not opts) + opts
+        return st.selectbox(label, opts, index=opts.index(value or opts[0]),
+                            format_func=lambda v: refs.get(v, v or "–"), **kw)  # fmt: skip
+    if spec.type == "date":
+        date = dt.date.fromisoformat(value) if isinstance(value, str) else value
+        return st.date_input(label, date, format="DD.MM.YYYY", **kw)
+    if spec.type == "float":
+        return st.number_input(label, value=value, format="%.5f", step=0.001, **kw)
+    if spec.type == "hours":
+        import json
+
+        text = json.dumps(value, ensure_ascii=False) if value else ""
+        return st.text_area(label, text, help=t("daten.hours_help", lang), **kw)
+    return st.text_input(label, value or "", **kw)
+
+
+def record_form(table: str, record: dict[str, Any], lang: str, *, key: tuple, version: int,
+                refs: dict[str, str], disabled: bool) -> dict[str, Any] | None:  # fmt: skip
+    """The editor form; returns all field values when submitted, else ``None``.
+
+    Widget keys include the loaded version: after a save (or "load stored version") the
+    form starts from the stored values again; until then the typed values are kept.
+    """
+    problems = problems_for(key)
+    general = [p for p in problems if p.field not in {f.name for f in FIELDS[table]}]
+    prefix = "daten_f_" + "_".join(map(str, (*key, version)))
+    with st.form(prefix):
+        values = {}
+        short = [f for f in FIELDS[table] if f.type not in ("longtext", "hours")]
+        columns = st.columns(2)
+        for spec in FIELDS[table]:
+            where = columns[short.index(spec) % 2] if spec in short else st.container()
+            with where:
+                values[spec.name] = _widget(spec, record.get(spec.name), lang,
+                                            f"{prefix}_{spec.name}", refs, disabled)
+                for p in problems:
+                    if p.field == spec.name:
+                        st.error(problem_text(p, lang), icon=":material/warning:")
+        for p in general:
+            st.error(problem_text(p, lang), icon=":material/warning:")
+        saved = st.form_submit_button(t("daten.save", lang), type="primary", disabled=disabled)
+    return values if saved else None
+
+
+def placement_caption(record: dict[str, Any], lang: str) -> None:
+    precision = record.get("geocode_precision")
+    where = t(f"precision.{precision}", lang) if precision else t("daten.not_placed", lang)
+    st.caption(t("daten.placement", lang, precision=where,
+                 district=district_label(record.get("district_ags")),
+                 note=record.get("geocode_note") or "–"))  # fmt: skip
+
+
+# -- conflict and history ----------------------------------------------------------------------
+def _show(value: Any) -> str:
+    if value is None or value == [] or value == "":
+        return "–"
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def conflict_view(conflict: EditConflict, lang: str) -> None:
+    """Both versions side by side; nothing was saved."""
+    st.error(t("daten.conflict", lang, stored=conflict.stored_version,
+               mine=conflict.attempted_version), icon=":material/warning:")  # fmt: skip
+    rows = [{t("daten.col.field", lang): t(f"daten.field.{f}", lang),
+             t("daten.col.stored", lang, v=conflict.stored_version): _show(a),
+             t("daten.col.mine", lang): _show(b)}
+            for f, a, b in conflict.differences()]  # fmt: skip
+    st.dataframe(pd.DataFrame(rows, dtype=object), hide_index=True, width="stretch")
+    st.caption(t("daten.conflict_hint", lang, by=conflict.stored.get("updated_by") or "?"))
+
+
+def local_time(at: dt.datetime) -> str:
+    return at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+
+
+def history_frame(changes: list, lang: str) -> pd.DataFrame:
+    rows = []
+    for c in changes:
+        label = f"daten.action.{c.action.split(':')[0]}"
+        action = t(label, lang) if _has(label, lang) else c.action
+        if c.action.startswith("restore:"):
+            action += f" #{c.action.split(':')[1]}"
+        for f in c.fields or [None]:
+            rows.append({
+                "#": c.audit_id, t("daten.col.when", lang): local_time(c.at),
+                t("daten.col.who", lang): c.actor or "–", t("daten.col.action", lang): action,
+                t("daten.col.field", lang): t(f"daten.field.{f.field}", lang)
+                if f and _has(f"daten.field.{f.field}", lang) else (f.field if f else "–"),
+                t("daten.col.before", lang): _show(f.before) if f else "",
+                t("daten.col.after", lang): _show(f.after) if f else "",
+            })  # fmt: skip
+    return pd.DataFrame(rows, dtype=object)
+
+
+# -- regional networks -------------------------------------------------------------------------
+def network_editor(ed: Editor, user: User, lang: str) -> None:
+    """District → network table and, for permitted districts, the assignment editor."""
+    nets = ed.networks()
+    table = ed.assignments()
+    view = pd.DataFrame({
+        t("daten.col.district", lang): [district_label(a) for a in table["district_ags"]],
+        t("daten.col.network", lang): [nets.get(n, "–") for n in table["network_id"]],
+        t("daten.col.status", lang): list(table["status"]),
+        t("daten.col.note", lang): list(table["note"]),
+    }, dtype=object)  # fmt: skip
+    st.dataframe(view, hide_index=True, width="stretch")
+    known = sorted(set(district_names()) | set(table["district_ags"]))
+    allowed = [a for a in known if ed.may_assign(user, a)]
+    if not allowed:
+        st.caption(t("daten.networks_readonly", lang))
+        return
+    rows = table.set_index("district_ags")
+    with st.form("daten_network_form"):
+        ags = st.selectbox(t("daten.col.district", lang), allowed, format_func=district_label,
+                           key="daten_net_district")  # fmt: skip
+        own = ags in rows.index and rows.loc[ags, "network_id"] in user.networks
+        choices = list(nets) if user.role == "admin" or own else list(user.networks)
+        net = st.selectbox(t("daten.col.network", lang), [None, *choices],
+                           format_func=lambda n: nets.get(n, "–"), key="daten_net_network")
+        go = st.form_submit_button(t("daten.save", lang))
+    if go:
+        version = int(rows.loc[ags, "version"]) if ags in rows.index else None
+        run_write(lang, ("network_assignment", ags), lambda: ed.set_network(
+            ags, net, actor=user, expected_version=version), t("daten.saved", lang))  # fmt: skip
+
+
+# -- import / export ---------------------------------------------------------------------------
+def import_section(ed: Editor, user: User, lang: str) -> None:
+    """Upload → preview with per-row problems → commit (all or nothing)."""
+    from directory.io import ImportRefused, commit, load_preview, max_import_bytes
+
+    if user.role not in ("admin", "coordinator"):
+        st.caption(t("daten.import_readonly", lang))
+        return
+    upload = st.file_uploader(t("daten.import_file", lang), key="daten_upload",
+                              type=["csv", "txt", "xlsx", "json", "geojson", "zip"])  # fmt: skip
+    if upload is None:
+        return
+    data = upload.getvalue()
+    if len(data) > max_import_bytes():
+        st.error(t("daten.import_too_big", lang, mb=max_import_bytes() // 2**20))
+        return
+    held = st.session_state.get("daten_preview")
+    if not held or held[0] != upload.file_id:
+        held = (upload.file_id, load_preview(data, store=ed.store, name=upload.name))
+        st.session_state["daten_preview"] = held
+    preview = held[1]
+    c = preview.counts
+    st.write(t("daten.import_counts", lang, **{k: c.get(k, 0) for k in
+                                              ("rows", "new", "update", "unchanged", "error")}))
+    if preview.mapping:
+        with st.expander(t("daten.import_mapping", lang), expanded=bool(preview.ignored)):
+            st.dataframe(pd.DataFrame(
+                [(h, t(f"daten.field.{k}", lang) if _has(f"daten.field.{k}", lang) else k)
+                 for h, k in preview.mapping.items()]
+                + [(h, t("daten.import_ignored", lang)) for h in preview.ignored],
+                columns=[t("daten.col.column", lang), t("daten.col.field", lang)], dtype=object),
+                hide_index=True, width="stretch")  # fmt: skip
+    for p in preview.file_problems:
+        (st.error if p.is_error else st.warning)(problem_text(p, lang))
+    foreign = {r.line for r in preview.rows if user.role == "coordinator"
+               and not ed.may_place(user, r.data.get("district_ags"))}  # fmt: skip
+    rows = [{t("daten.col.line", lang): r.line,
+             t("daten.col.action", lang): t(f"daten.import_action.{r.action}", lang),
+             t("daten.field.name", lang): r.data.get("name"),
+             t("daten.col.errors", lang): " · ".join(problem_text(p, lang) for p in r.errors)
+             + (" · " + t("daten.import_foreign", lang) if r.line in foreign else ""),
+             t("daten.col.warnings", lang): " · ".join(problem_text(p, lang) for p in r.warnings)}
+            for r in preview.rows]  # fmt: skip
+    st.dataframe(pd.DataFrame(rows, dtype=object), hide_index=True, width="stretch")
+    ok = preview.ok and not foreign
+    if st.button(t("daten.import_commit", lang), type="primary", disabled=not ok,
+                 key="daten_commit"):  # fmt: skip
+        try:
+            result = commit(ed.store, preview, actor=user.username)
+        except ImportRefused as exc:
+            st.error(exc.message_de)
+        else:
+            st.session_state.pop("daten_preview", None)
+            offers.clear()
+            st.session_state[FLASH] = t("daten.import_done", lang, **{
+                k: result.counts.get(k, 0) for k in ("new", "update")})
+            st.rerun()
+
+
+def export_section(ed: Editor, service_ids: list[str] | None, lang: str) -> None:
+    """Download buttons: the filtered offers (when listed) and the whole directory."""
+    from directory.io import EXPORT_FORMATS, export_bytes
+
+    fmt = st.selectbox(t("daten.export_format", lang), list(EXPORT_FORMATS), key="daten_fmt")
+    ext = {"hsds": "hsds.json", "geojson": "geojson"}.get(fmt, fmt)
+    left, right = st.columns(2)
+    if service_ids is not None:
+        left.download_button(t("daten.export_view", lang, n=len(service_ids)),
+                             lambda: export_bytes(ed.store, fmt, service_ids=service_ids),
+                             file_name=f"integrationsatlas-auswahl.{ext}", key="daten_dl_view")
+    right.download_button(t("daten.export_all", lang), lambda: export_bytes(ed.store, fmt),
+                          file_name=f"integrationsatlas.{ext}", key="daten_dl_all")
