@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from geo.distance import haversine_km
 from geo.textnorm import (
     clean_input,
     exact_key,
@@ -568,3 +569,34 @@ def geocode(query: str, *, index: GeocodeIndex | None = None) -> GeocodeResult:
         suggestions=_suggestions(idx, tuple(q for q, _ in queries)),
         reason="no_match",
     )
+
+
+# --------------------------------------------------------------------------- #
+# Reverse: a position (e.g. the browser's "near me") -> the nearest postcode
+# --------------------------------------------------------------------------- #
+#: A position farther than this from every postcode centre counts as outside the area.
+NEAREST_POSTCODE_MAX_KM = 20.0
+
+
+def nearest_postcode(
+    lat: float,
+    lon: float,
+    *,
+    index: GeocodeIndex | None = None,
+    max_km: float = NEAREST_POSTCODE_MAX_KM,
+) -> str | None:
+    """The postcode of Lower Saxony whose centre is nearest to ``(lat, lon)``.
+
+    Used for "near me": the page searches from that postcode, so a precise position never
+    reaches the URL, the server log or a shared link. ``None`` if the position is invalid or
+    more than ``max_km`` from every postcode centre (outside Lower Saxony).
+    """
+    if not (np.isfinite(lat) and np.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    idx = index or get_index()
+    entries = [idx.postcodes[plz] for plz in idx.plz_sorted]
+    lats = np.fromiter((e.lat for e in entries), float, len(entries))
+    lons = np.fromiter((e.lon for e in entries), float, len(entries))
+    dist = haversine_km(lat, lon, lats, lons)
+    best = int(np.argmin(dist))
+    return entries[best].plz if dist[best] <= max_km else None

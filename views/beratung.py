@@ -7,6 +7,7 @@ from i18n import t
 from i18n.localedata import language_name
 from ui.blocks import demo_banner, unverified_note
 from ui.finder import choose_place, current_query, finder_map, result_cards, search_controls
+from ui.geolocate import near_me_button
 from ui.state import language, offers
 
 lang = language()
@@ -17,6 +18,7 @@ st.markdown(t("finder.intro", lang))
 demo_banner(frame, lang)
 
 query = search_controls(current_query(), lang)
+near_me_button(lang, choose_place)
 if query.dropped:
     st.warning(t("finder.dropped", lang), icon=":material/link_off:")
 outcome = search(frame, query)
@@ -24,6 +26,7 @@ located = outcome.located
 
 if located.status == "empty":
     st.caption(t("finder.empty_hint", lang))
+    st.caption(t("finder.near_me_privacy", lang))
 elif located.status == "ambiguous":
     st.markdown(t("finder.ambiguous", lang))
     for i, match in enumerate(located.matches):
