@@ -17,11 +17,12 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from directory.hours import BERLIN, is_open
 from directory.taxonomy import FIELD_IDS, KIND_IDS, LANGUAGE_CODES, TARGET_GROUP_IDS
-from geo.distance import nearest
+from geo.distance import haversine_km
 from geo.geocode import GeocodeResult, geocode
 
 RADIUS_CHOICES: tuple[int, ...] = (5, 10, 25, 50, 100, 200)
@@ -123,6 +124,9 @@ class FinderQuery:
         "Open now" keeps offices whose hours are unknown (column ``open_now`` is then
         None) — they may be open, and the card says the hours are unknown.
         """
+        if not (self.field or self.kind or self.group or self.language or self.accessible
+                or self.open_now):
+            return offers
         mask = pd.Series(True, index=offers.index)
         if self.field:
             mask &= offers["fields"].map(lambda v: self.field in (v or ()))
@@ -197,12 +201,18 @@ def search(offers: pd.DataFrame, query: FinderQuery, *, now: datetime | None = N
     if located.status != "found":
         return SearchOutcome(located, matching.iloc[0:0].assign(distance_km=[]), 0, 0)
     point = located.matches[0]
-    placed = matching[matching["lat"].notna()]
-    everything = nearest(placed, point.lat, point.lon)
-    within = everything[everything["distance_km"] <= query.radius_km]
+    # Distances for all matching rows at once (NaN without coordinates, which never
+    # compares <= radius); only the rows inside the radius are sorted and copied.
+    lats = matching["lat"].to_numpy(dtype=float)
+    lons = matching["lon"].to_numpy(dtype=float)
+    dist = haversine_km(point.lat, point.lon, lats, lons)
+    inside = np.flatnonzero(dist <= query.radius_km)
+    order = inside[np.argsort(dist[inside], kind="stable")]
+    within = matching.iloc[order].assign(distance_km=dist[order])
+    placed = int(np.count_nonzero(~np.isnan(dist)))
     return SearchOutcome(
         located=located,
         results=within,
-        outside_radius=len(everything) - len(within),
-        without_position=len(matching) - len(placed),
+        outside_radius=placed - len(inside),
+        without_position=len(matching) - placed,
     )
