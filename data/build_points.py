@@ -14,6 +14,18 @@ from build_districts import COORD_DECIMALS, METRIC_CRS, WGS84
 NI_STATE_CODE = "NI"  # countrystatecity stateCode for Lower Saxony
 NI_ADMIN1 = "06"  # GeoNames admin1 code for Lower Saxony
 MAX_SNAP_M = 2000.0  # a point outside every district joins the nearest one within this distance
+#: Hand-checked district for points the geometry cannot place (islands missing from the
+#: generalised shapes, centroids in an estuary or across the state border), with reasons.
+OVERRIDES_CSV = Path(__file__).resolve().parent / "district_overrides.csv"
+
+
+def read_overrides(table: str) -> dict[str, str]:
+    """``{match: ags}`` of ``district_overrides.csv`` for ``table`` (postcodes or places)."""
+    df = pd.read_csv(OVERRIDES_CSV, dtype=str, keep_default_na=False)
+    df = df[df["table"] == table]
+    if df["match"].duplicated().any():
+        raise ValueError(f"district_overrides.csv: duplicate match in {table}")
+    return dict(zip(df["match"], df["ags"], strict=True))
 
 
 def assign_districts(
@@ -46,9 +58,26 @@ def assign_districts(
     return ags, snap
 
 
-def _attach_districts(df: pd.DataFrame, districts: gpd.GeoDataFrame, label: str) -> pd.DataFrame:
-    """Add ``ags``/``district`` columns; drop (and report) points with no district nearby."""
+def _attach_districts(
+    df: pd.DataFrame, districts: gpd.GeoDataFrame, label: str, match: pd.Series
+) -> pd.DataFrame:
+    """Add ``ags``/``district`` columns; drop (and report) points with no district nearby.
+
+    ``match`` names each row as in ``district_overrides.csv``; an override applies only to a
+    point the geometry cannot place, and an override that matches no such point is an error
+    (so a stale override cannot silently move a point).
+    """
     ags, snap = assign_districts(df["lon"].to_numpy(), df["lat"].to_numpy(), districts)
+    overrides = read_overrides(label)
+    unplaced = pd.isna(ags)
+    used = set()
+    for i, key in enumerate(match.to_numpy()):
+        if unplaced[i] and key in overrides:
+            ags[i] = overrides[key]
+            used.add(key)
+    if stale := set(overrides) - used:
+        raise ValueError(f"{label}: overrides match no unplaced point: {sorted(stale)}")
+    print(f"{label}: {len(used)} points placed by district_overrides.csv")
     df = df.assign(ags=ags, _snap=snap)
     snapped = df[df["_snap"] > 0]
     far = df[df["ags"].isna()]
@@ -101,7 +130,8 @@ def build_postcodes(
         lat=[centroids[p][0] for p in pairs["plz"]],
         lon=[centroids[p][1] for p in pairs["plz"]],
     )
-    df = _attach_districts(_round_latlon(df), districts, "postcodes")
+    df = _round_latlon(df)
+    df = _attach_districts(df, districts, "postcodes", df["plz"] + " " + df["place"])
     df = df.sort_values(["plz", "place"], ignore_index=True)
     df = df[["plz", "place", "lat", "lon", "ags", "district"]]
     df.to_csv(out, index=False, encoding="utf-8", lineterminator="\n")
@@ -132,7 +162,8 @@ def build_places(cities_json: Path, districts: gpd.GeoDataFrame, out: Path) -> p
     """Write ``places.csv`` (geonameid, name, lat, lon, population, ags, district, ...)."""
     df = read_geonames_ni(cities_json)
     print(f"places: {len(df)} GeoNames places with admin1 {NI_ADMIN1}")
-    df = _attach_districts(_round_latlon(df), districts, "places")
+    df = _round_latlon(df)
+    df = _attach_districts(df, districts, "places", df["name"])
     df = df.sort_values("geonameid", ignore_index=True)
     cols = ["geonameid", "name", "lat", "lon", "population", "ags", "district", "alternatenames"]
     df[cols].to_csv(out, index=False, encoding="utf-8", lineterminator="\n")

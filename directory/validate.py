@@ -383,7 +383,8 @@ class GeoContext:
     def inside(self, lat: float, lon: float) -> bool:
         import shapely
 
-        return bool(shapely.contains_xy(self.area, lon, lat))
+        # Islands missing from the shapes (Juist, Baltrum, Wangerooge) have a district too.
+        return bool(shapely.contains_xy(self.area, lon, lat)) or self.district(lat, lon) is not None
 
     def district(self, lat: float, lon: float) -> str | None:
         return self.gazetteer.district_of(lon, lat)

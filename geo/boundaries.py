@@ -21,6 +21,10 @@ DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data"
 DISTRICTS_FILE = DATA_DIR / "districts.geojson"
 POSTCODES_FILE = DATA_DIR / "postcodes.csv"
 PLACES_FILE = DATA_DIR / "places.csv"
+OVERRIDES_FILE = DATA_DIR / "district_overrides.csv"
+#: A point this close to an island place missing from the shapes (Juist, Baltrum,
+#: Wangerooge; ``district_overrides.csv``) belongs to that island's district.
+ISLAND_RADIUS_M = 8000.0
 
 METRIC_CRS = "EPSG:25832"  # ETRS89 / UTM 32N
 SNAP_DISTANCE_M = 2000.0
@@ -103,6 +107,20 @@ def _lookup() -> tuple[shapely.STRtree, np.ndarray, Transformer]:
     return tree, gdf["ags"].to_numpy(dtype=object), transformer
 
 
+@lru_cache(maxsize=1)
+def _islands() -> tuple[shapely.STRtree | None, np.ndarray]:
+    """Places the shapes cannot hold (the overridden GeoNames places: islands), metric."""
+    ov = pd.read_csv(OVERRIDES_FILE, dtype=str, keep_default_na=False)
+    names = set(ov.loc[ov["table"] == "places", "match"])
+    pl = _places()
+    pl = pl[pl["name"].isin(names)]
+    if pl.empty:
+        return None, np.array([], dtype=object)
+    _, _, transformer = _lookup()
+    xs, ys = transformer.transform(pl["lon"].to_numpy(float), pl["lat"].to_numpy(float))
+    return shapely.STRtree(shapely.points(xs, ys)), pl["ags"].to_numpy(dtype=object)
+
+
 def districts_of(
     lons: Sequence[float] | np.ndarray, lats: Sequence[float] | np.ndarray
 ) -> np.ndarray:
@@ -117,7 +135,8 @@ def districts_of(
     -------
     numpy.ndarray
         Object array of 5-digit AGS strings, ``None`` where a point lies outside Lower Saxony
-        (farther than :data:`SNAP_DISTANCE_M` from every district).
+        (farther than :data:`SNAP_DISTANCE_M` from every district and farther than
+        :data:`ISLAND_RADIUS_M` from the islands the shapes lack).
     """
     lons = np.asarray(lons, dtype=float)
     lats = np.asarray(lats, dtype=float)
@@ -141,6 +160,13 @@ def districts_of(
             points[missing], max_distance=SNAP_DISTANCE_M, all_matches=False
         )
         flat[missing[near_p]] = codes[near_t]
+    missing = np.flatnonzero(pd.isna(flat))
+    island_tree, island_codes = _islands()
+    if missing.size and island_tree is not None:
+        near_p, near_t = island_tree.query_nearest(
+            points[missing], max_distance=ISLAND_RADIUS_M, all_matches=False
+        )
+        flat[missing[near_p]] = island_codes[near_t]
     return flat.reshape(lons.shape)
 
 

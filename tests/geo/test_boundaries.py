@@ -94,3 +94,11 @@ def test_districts_of_mixed_and_empty() -> None:
     assert districts_of([], []).shape == (0,)
     with pytest.raises(ValueError):
         districts_of([1.0, 2.0], [1.0])
+
+
+@pytest.mark.parametrize("lon, lat, ags", [(6.9927, 53.6766, "03452"),   # Juist (village)
+                                           (7.3700, 53.7300, "03452"),   # Baltrum
+                                           (7.9070, 53.7900, "03455")])  # Wangerooge
+def test_islands_missing_from_the_shapes_get_their_district(lon, lat, ags) -> None:
+    assert not load_districts().contains(Point(lon, lat)).any()
+    assert district_of(lon, lat) == ags
