@@ -5,6 +5,11 @@ files stay small; the files are merged and a key may be defined in one file only
 string has a key; German (``de``) is the reference catalogue and every other language must
 define exactly the same keys (``tests/test_i18n.py``). A file may list keys under
 ``_needs_review`` whose translation still needs a native speaker's check.
+
+Two scopes: the **public** catalogues (shell, start, fields of action, info, finder) exist in
+every UI language. The **staff** catalogue (``daten.yaml``: login and the maintenance page
+for coordinators, whose working data is German) is required in German and English only; in
+another UI language a staff string missing there is shown in English.
 """
 
 from __future__ import annotations
@@ -32,13 +37,33 @@ class Language:
 LANGUAGES: dict[str, Language] = {
     "de": Language("de", "Deutsch"),
     "en": Language("en", "English"),
+    "ar": Language("ar", "العربية", "rtl"),
+    "fa": Language("fa", "فارسی", "rtl"),
+    "tr": Language("tr", "Türkçe"),
+    "ru": Language("ru", "Русский"),
+    "uk": Language("uk", "Українська"),
 }
+
+#: Catalogue files (stems) of the staff scope; see the module docstring.
+STAFF_FILES: frozenset[str] = frozenset({"daten"})
+#: Languages that must define the staff scope too; the others fall back to English there.
+STAFF_LANGUAGES: tuple[str, ...] = ("de", "en")
+STAFF_FALLBACK = "en"
 
 
 @cache
-def _files(lang: str) -> tuple[dict, ...]:
+def _files(lang: str, scope: str | None = None) -> tuple[dict, ...]:
     paths = sorted((CATALOGUE_DIR / lang).glob("*.yaml"))
+    if scope is not None:
+        paths = [p for p in paths if (p.stem in STAFF_FILES) == (scope == "staff")]
     return tuple(yaml.safe_load(p.read_text(encoding="utf-8")) or {} for p in paths)
+
+
+@cache
+def scope_keys(scope: str) -> frozenset[str]:
+    """Keys of the German reference catalogue in ``scope`` (``"public"`` or ``"staff"``)."""
+    return frozenset(k for raw in _files(DEFAULT_LANGUAGE, scope) for k in raw
+                     if not k.startswith("_"))  # fmt: skip
 
 
 @cache
@@ -72,15 +97,19 @@ def resolve_language(code: str | None) -> str:
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """Translate ``key`` into ``lang`` and fill ``{placeholders}`` from ``values``.
 
-    A key missing in ``lang`` falls back to German; a key missing everywhere raises
-    ``KeyError`` (tests catch that, users never see a raw key).
+    A staff key missing in ``lang`` falls back to English, any other missing key to German;
+    a key missing everywhere raises ``KeyError`` (tests catch that, users never see a raw
+    key).
 
     Examples
     --------
     >>> t("app.title", "en")
     'Integration Atlas Lower Saxony'
     """
-    text = catalogue(resolve_language(lang)).get(key)
+    lang = resolve_language(lang)
+    text = catalogue(lang).get(key)
+    if text is None and lang not in STAFF_LANGUAGES and key in scope_keys("staff"):
+        text = catalogue(STAFF_FALLBACK).get(key)
     if text is None:
         text = catalogue(DEFAULT_LANGUAGE)[key]
     return text.format(**values) if values else text

@@ -6,18 +6,55 @@ from pathlib import Path
 import pytest
 
 from directory.taxonomy import FIELD_IDS, KIND_IDS
-from i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, needs_review, t
+from i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    STAFF_LANGUAGES,
+    catalogue,
+    direction,
+    needs_review,
+    scope_keys,
+    t,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def test_the_seven_languages_in_order():
+    assert list(LANGUAGES) == ["de", "en", "ar", "fa", "tr", "ru", "uk"]
+    assert [c for c in LANGUAGES if direction(c) == "rtl"] == ["ar", "fa"]
+
+
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_same_keys_as_german(lang):
+    """Every public key in every language; staff keys at least in German and English."""
     reference = set(catalogue(DEFAULT_LANGUAGE))
     keys = set(catalogue(lang))
-    assert reference - keys == set(), "missing"
+    required = reference if lang in STAFF_LANGUAGES else set(scope_keys("public"))
+    assert required - keys == set(), "missing"
     assert keys - reference == set(), "unknown"
     assert needs_review(lang) <= keys
+    assert scope_keys("public") and scope_keys("staff")
+    assert not scope_keys("public") & scope_keys("staff")
+
+
+@pytest.mark.parametrize("lang", [c for c in LANGUAGES if c not in ("de", "en")])
+def test_translations_are_marked_for_review_and_translated(lang):
+    """New translations list keys for a native speaker; a text equal to English or German
+    is allowed only for names, numbers and codes."""
+    assert len(needs_review(lang)) >= 5
+    allowed = {"card.distance", "finder.radius_option", "card.email", "col.name"}
+    same_word = {("tr", "finder.tab_list")}  # Turkish "Liste" is also the German word
+    for key in scope_keys("public"):
+        text = catalogue(lang)[key]
+        if key in allowed or (lang, key) in same_word or not any(ch.isalpha() for ch in text):
+            continue
+        assert text != catalogue("en")[key] and text != catalogue("de")[key], (lang, key)
+
+
+def test_staff_strings_fall_back_to_english():
+    assert t("auth.login", "ar") == catalogue("en")["auth.login"]
+    assert t("nav.beratung", "ar") == catalogue("ar")["nav.beratung"]
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))

@@ -76,8 +76,10 @@ def safe_url(url: str | None) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def _link(href: str, text: str, *, label: str | None = None, external: bool = True) -> str:
-    attrs = f'href="{escape(href)}"'
+def _link(
+    href: str, text: str, *, label: str | None = None, external: bool = True, ltr: bool = False
+) -> str:
+    attrs = f'href="{escape(href)}"' + (' dir="ltr"' if ltr else "")
     if external:
         attrs += ' target="_blank" rel="noopener noreferrer"'
     if label:
@@ -158,7 +160,7 @@ def _actions(row: pd.Series, lang: str) -> str:
     href = tel_href(phone) if phone else None
     if href:
         label = t("card.call", lang, number=digits_label(phone))
-        links.append(_link(href, f"☎ {phone}", label=label, external=False))
+        links.append(_link(href, f"☎ {phone}", label=label, external=False, ltr=True))
     email = row.get("email")
     if email and re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[a-zA-Z]{2,}", email):
         links.append(_link(f"mailto:{email}", t("card.email", lang), external=False))

@@ -87,6 +87,7 @@ class AppServer:
     process: subprocess.Popen
     log_path: Path
     tile_hosts: frozenset[str]
+    database_url: str = ""
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -125,7 +126,8 @@ def app_server(tmp_path_factory, chromium_path) -> Iterator[AppServer]:
     ]  # fmt: skip
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    server = AppServer(f"http://127.0.0.1:{port}", proc, log_path, _tile_hosts(env))
+    server = AppServer(f"http://127.0.0.1:{port}", proc, log_path, _tile_hosts(env),
+                       env["DATABASE_URL"])  # fmt: skip
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while not _healthy(server.url):
