@@ -41,7 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, synonym
 
 #: Increment when the models change; :meth:`directory.store.Store.create_schema` records it.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: retired_at on organization and location
 
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")  # HSDS enum
 VERIFICATION_STATES = ("unverified", "verified")
@@ -118,6 +118,8 @@ class Organization(Record, Base):
     #: "kommune" | "selbstorganisation" | None (unknown); extension.
     kind: Mapped[str | None] = mapped_column(String(40))
     is_demo: Mapped[bool] = mapped_column(default=False)
+    #: soft delete: a retired organization's offers are not shown.
+    retired_at: Mapped[dt.datetime | None]
 
 
 class Service(Record, Base):
@@ -178,6 +180,8 @@ class Location(Record, Base):
     #:  "by_appointment": bool, "note": str | None}  or None (unknown)
     opening_hours: Mapped[dict | None] = mapped_column(JSON)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    #: soft delete: a retired (closed) office is not shown with its offers.
+    retired_at: Mapped[dt.datetime | None]
 
 
 class ServiceAtLocation(Record, Base):

@@ -52,6 +52,9 @@ def offers_frame(
 ) -> pd.DataFrame:
     """Offers (not retired) as a DataFrame with :data:`OFFER_COLUMNS`.
 
+    One row per offer and office; offers of a retired organization and retired (closed)
+    offices are left out.
+
     ``field`` keeps offers serving that field of action; ``include_demo=False`` drops
     fictional demo offers. ``fields``/``target_groups``/``languages`` are tuples,
     ``lat``/``lon`` floats (NaN when not placed), ``assured_date`` ``datetime.date`` or None.
@@ -92,7 +95,11 @@ def offers_frame(
         .join(Organization, Organization.id == Service.organization_id)
         .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
         .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(Service.retired_at.is_(None))
+        .where(
+            Service.retired_at.is_(None),
+            Organization.retired_at.is_(None),
+            Location.retired_at.is_(None),
+        )
         .order_by(Service.name, Service.id, Location.id)
     )
     if field is not None:

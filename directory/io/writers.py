@@ -58,7 +58,7 @@ def flat_rows(
         if not include_demo:
             stmt = stmt.where(Service.is_demo.is_(False))
         if not include_retired:
-            stmt = stmt.where(Service.retired_at.is_(None))
+            stmt = stmt.where(Service.retired_at.is_(None), Organization.retired_at.is_(None))
     rows: list[dict[str, Any]] = []
     with store.session() as s:
         phones: dict[str, str] = {}
@@ -94,11 +94,36 @@ def flat_rows(
                     "organization_id": org.id, "location_id": loc.id if loc else None,
                     "_org": org, "_service": svc, "_location": loc,
                 })  # fmt: skip
+    if not include_retired:
+        rows = _without_retired_locations(rows)
     if ids is not None:
         order = {sid: i for i, sid in enumerate(dict.fromkeys(ids))}
         rows.sort(key=lambda r: (r["name"], r["id"], r["location_id"] or ""))
         rows = [r for r in rows if r["id"] in order]
     return rows
+
+
+def _without_retired_locations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop rows at retired offices; an offer left without any office keeps one row
+    without location (it still exists, e.g. by phone)."""
+    keep: list[dict[str, Any]] = []
+    by_service: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_service.setdefault(row["id"], []).append(row)
+    for group in by_service.values():
+        open_rows = [r for r in group
+                     if r["_location"] is None or r["_location"].retired_at is None]  # fmt: skip
+        if open_rows:
+            keep += open_rows
+            continue
+        row = dict(group[0])
+        for key in ("street", "postal_code", "city", "latitude", "longitude", "precision",
+                    "district_ags", "geocode_note", "opening_hours", "accessibility_note",
+                    "location_id", "_location"):
+            row[key] = None
+        row["accessibility"] = "unknown"
+        keep.append(row)
+    return keep
 
 
 def hours_text(hours: dict | None) -> str | None:

@@ -360,3 +360,22 @@ def test_form_noise_is_not_a_change(ed, store):
                    actor=ADMIN, expected_version=1)  # fmt: skip
     assert same["version"] == 1 and same["geocode_precision"] == "postcode"
     assert _audit_count(store) == before
+
+
+def test_retired_organization_or_location_hides_its_offers(ed, store):
+    from directory.io.writers import flat_rows as export_rows
+    from directory.query import offers_frame
+
+    org, loc, svc = _offer(ed)
+    assert svc["id"] in set(offers_frame(store)["service_id"])
+    ed.retire("location", loc["id"], actor=ADMIN, expected_version=loc["version"])
+    assert svc["id"] not in set(offers_frame(store)["service_id"])
+    exported = [r for r in export_rows(store) if r["id"] == svc["id"]]
+    assert len(exported) == 1 and exported[0]["location_id"] is None  # offer kept, office gone
+    loc = ed.restore("location", loc["id"], actor=ADMIN, expected_version=loc["version"] + 1)
+    assert svc["id"] in set(offers_frame(store)["service_id"])
+    org = ed.retire("organization", org["id"], actor=ADMIN, expected_version=org["version"])
+    assert svc["id"] not in set(offers_frame(store)["service_id"])
+    assert not [r for r in export_rows(store) if r["id"] == svc["id"]]
+    assert [r["id"] for r in export_rows(store, include_retired=True)].count(svc["id"]) == 1
+    assert [c.action for c in ed.history("organization", org["id"])][-1] == "retire"

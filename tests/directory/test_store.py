@@ -188,3 +188,33 @@ def test_retire_is_soft_delete(store: Store):
         assert svc.retired_at is not None
         assert s.scalars(select(AuditLog.action).where(AuditLog.record_id == "s1")).all() == [
             "insert", "retire"]  # fmt: skip
+
+
+def test_schema_upgrade_adds_missing_columns_and_keeps_data(engine):
+    """A store written by schema version 1 (no retired_at on organization and location)
+    is upgraded in place when opened: columns added, rows kept, version recorded."""
+    from sqlalchemy import text
+
+    from directory.model import SCHEMA_VERSION, SchemaVersion
+
+    store = Store(engine)
+    store.create_schema()
+    with engine.begin() as conn:  # turn it into a version-1 database
+        for table in ("organization", "location"):
+            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN retired_at"))
+        conn.execute(SchemaVersion.__table__.delete())
+        conn.execute(SchemaVersion.__table__.insert().values(version=1, applied_at=dt.datetime(
+            2026, 1, 1, tzinfo=dt.UTC)))  # fmt: skip
+        now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        conn.execute(text("INSERT INTO organization (id, version, name, is_demo, created_at, "
+                          "updated_at) VALUES ('o1', 1, 'Alt e.V.', false, :now, :now)"),
+                     {"now": now})  # fmt: skip
+    assert "retired_at" not in {c["name"] for c in inspect(engine).get_columns("organization")}
+    upgraded = Store(engine)
+    upgraded.create_schema()
+    for table in ("organization", "location"):
+        assert "retired_at" in {c["name"] for c in inspect(engine).get_columns(table)}
+    assert upgraded.schema_version() == SCHEMA_VERSION == 2
+    with upgraded.session() as s:
+        org = s.get(Organization, "o1")
+        assert org.name == "Alt e.V." and org.retired_at is None
