@@ -293,6 +293,7 @@ MESSAGES_DE: dict[str, str] = {
     "bad_hours": "Öffnungszeiten sind ungültig ({codes}).",
     "unparsed_hours": "Öffnungszeiten „{value}“ wurden nicht verstanden.",
     "bad_accessibility": "Barrierefreiheit „{value}“ ist ungültig (ja/nein/unbekannt).",
+    "bad_flag": "„{value}“ ist kein Ja/Nein-Wert (ja/nein oder leer).",
     "bad_status": "Status „{value}“ ist ungültig (erlaubt: {allowed}).",
     "bad_verification": "Prüfstatus „{value}“ ist ungültig (erlaubt: {allowed}).",
     "bad_date": "„{label}“ ist kein Datum (JJJJ-MM-TT): {value}",
@@ -692,6 +693,21 @@ def check_accessibility(value: Any) -> tuple[str, list[Problem]]:
     return "unknown", [problem("accessibility", "bad_accessibility", value=text[:40])]
 
 
+def check_flag(name: str, value: Any) -> tuple[bool, list[Problem]]:
+    """A yes/no cell (``ja``/``nein``, ``true``/``false``, ``1``/``0``; empty = no)."""
+    if isinstance(value, bool):
+        return value, []
+    text = as_text(value)
+    if text is None:
+        return False, []
+    low = text.casefold()
+    if low in _YES:
+        return True, []
+    if low in _NO:
+        return False, []
+    return False, [problem(name, "bad_flag", value=text[:40])]
+
+
 def check_enum(name: str, value: Any, allowed: tuple[str, ...], default: str,
                aliases: Mapping[str, str], code: str) -> tuple[str, list[Problem]]:  # fmt: skip
     text = as_text(value)
@@ -789,6 +805,7 @@ def check_offer(
                                     VERIFICATION_STATES, "unverified", _VERIFICATION_DE,
                                     "bad_verification"))  # fmt: skip
     take("assured_date", check_date("assured_date", flat.get("assured_date")))
+    take("demo", check_flag("demo", flat.get("demo")))
 
     precision = as_text(flat.get("precision"))
     if precision is not None and precision.casefold() not in GEOCODE_PRECISIONS:

@@ -23,7 +23,7 @@ FLAT_COLUMNS: tuple[str, ...] = (
     "street", "postal_code", "city", "latitude", "longitude", "precision", "district_ags",
     "geocode_note", "phone", "email", "website", "opening_hours", "accessibility",
     "accessibility_note", "status", "source_url", "source_date", "assured_date",
-    "verification", "description", "organization_id", "location_id",
+    "verification", "description", "organization_id", "location_id", "demo",
 )  # fmt: skip
 REQUIRED_COLUMNS: tuple[str, ...] = ("name", "organization", "kind")
 #: list-valued columns ("; "-separated in CSV/XLSX)
@@ -40,7 +40,7 @@ GERMAN_HEADERS: dict[str, str] = {
     "accessibility_note": "Hinweis Barrierefreiheit", "status": "Status",
     "source_url": "Quelle", "source_date": "Stand", "assured_date": "Geprüft am",
     "verification": "Prüfstatus", "description": "Beschreibung",
-    "organization_id": "Träger-ID", "location_id": "Standort-ID",
+    "organization_id": "Träger-ID", "location_id": "Standort-ID", "demo": "Demo-Eintrag",
 }  # fmt: skip
 
 #: further accepted headers per canonical key
@@ -72,6 +72,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "description": ("kurzbeschreibung", "beschreibung"),
     "organization_id": ("traeger-id", "träger id"),
     "location_id": ("standort id",),
+    "demo": ("is_demo", "demo", "fiktiv", "demodaten"),
 }
 
 

@@ -227,7 +227,7 @@ _SERVICE_MAP = {  # flat key → Service column
     "target_groups": "target_groups", "languages": "languages", "status": "status",
     "website": "url", "email": "email", "source_url": "source_url",
     "source_date": "source_date", "assured_date": "assured_date",
-    "verification": "verification",
+    "verification": "verification", "demo": "is_demo",
 }  # fmt: skip
 _LOCATION_MAP = {
     "street": "address_1", "postal_code": "postal_code", "city": "city",
@@ -432,13 +432,13 @@ def commit(store: Store, preview: Preview, actor: str) -> CommitResult:
             if row.organization_id not in idx.orgs and row.organization_id not in created_orgs:
                 created_orgs.add(row.organization_id)
                 new_records.append(Organization(id=row.organization_id, name=d["organization"],
-                                                is_demo=False))  # fmt: skip
+                                                is_demo=bool(d.get("demo"))))  # fmt: skip
             new_services = {r.id for r in new_records if isinstance(r, Service)}
             if row.action == "new" and row.service_id not in new_services:
                 values = {c: d.get(f) for f, c in _SERVICE_MAP.items()}
                 new_records.append(
                     Service(id=row.service_id, organization_id=row.organization_id,
-                            is_demo=False, **values)
+                            **values)
                 )  # fmt: skip
                 if d.get("phone"):
                     new_records.append(
@@ -450,7 +450,7 @@ def commit(store: Store, preview: Preview, actor: str) -> CommitResult:
                 values = {c: d.get(f) for f, c in {**_LOCATION_MAP, **_GEO_MAP}.items()}
                 new_records.append(
                     Location(id=row.location_id, organization_id=row.organization_id,
-                             name=d["name"], is_demo=False, **values)
+                             name=d["name"], is_demo=bool(d.get("demo")), **values)
                 )  # fmt: skip
                 new_records.append(_sal(row.service_id, row.location_id))
             elif row.action == "new" and row.location_id in idx.locations:

@@ -400,6 +400,7 @@ def _service_rows(svc: dict, n: int, org: dict | None) -> list[RawRecord]:
         "status": svc.get("status"), "assured_date": svc.get("assured_date"),
         "source_url": ext.get("source_url"), "source_date": ext.get("source_date"),
         "verification": ext.get("verification"), "phone": phones[0] if phones else None,
+        "demo": ext.get("is_demo"),
     }  # fmt: skip
     sals = [s for s in svc.get("service_at_locations") or [] if isinstance(s, dict)]
     if not sals:

@@ -92,6 +92,7 @@ def flat_rows(
                     "source_date": svc.source_date, "assured_date": svc.assured_date,
                     "verification": svc.verification, "description": svc.description,
                     "organization_id": org.id, "location_id": loc.id if loc else None,
+                    "demo": bool(svc.is_demo),
                     "_org": org, "_service": svc, "_location": loc,
                 })  # fmt: skip
     if not include_retired:
@@ -144,6 +145,8 @@ def hours_text(hours: dict | None) -> str | None:
 def _cell(key: str, value: Any) -> Any:
     if value is None:
         return None
+    if key == "demo":  # "ja" for fictional records; empty (= real) otherwise
+        return "ja" if value else None
     if key in LIST_COLUMNS:
         return "; ".join(value)
     if key == "opening_hours":

@@ -206,3 +206,26 @@ def test_cli_export_and_import_geojson(seeded, tmp_path):
     code, out_text, err = run_cli("import", str(out), "--dry-run",
                                   "--database-url", store_url(seeded))  # fmt: skip
     assert code == 0 and '"unchanged": 4' in out_text, err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson", "hsds"])
+def test_demo_flag_survives_export_and_import(fmt, store, tmp_path):
+    """Fictional demo records never silently become real ones through a file."""
+    from sqlalchemy import select
+
+    from directory.demo import insert_demo
+    from directory.model import Location, Organization, Service
+
+    insert_demo(store, 5, seed=3)
+    data = export_bytes(store, fmt, include_demo=True)
+    target = Store(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    target.create_schema()
+    preview = load_preview(data, store=target, name=f"demo.{SUFFIX[fmt]}")
+    assert preview.ok and preview.counts["new"] >= 5
+    commit(target, preview, actor="roundtrip")
+    with target.session() as s:
+        for model in (Service, Organization, Location):
+            flags = set(s.scalars(select(model.is_demo)))
+            assert flags == {True}, (model.__name__, flags)
+    # and a real file (no demo column) stays real
+    assert export_bytes(store, fmt) != data
