@@ -208,7 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", parents=[common], help="import offers (preview + commit)")
     imp.add_argument("file")
     imp.add_argument(
-        "--format", default="auto", choices=["auto", "csv", "xlsx", "geojson", "hsds", "json"]
+        "--format", default="auto",
+        choices=["auto", "csv", "xlsx", "geojson", "hsds", "json", "hsds-zip"],
     )
     imp.add_argument("--dry-run", action="store_true", help="preview only, change nothing")
     imp.add_argument("--mapping", help="JSON/YAML file {source column: target column}")
@@ -218,7 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--quiet", action="store_true", help="list errors only, no warnings")
 
     exp = sub.add_parser("export", parents=[common], help="export offers")
-    exp.add_argument("--format", required=True, choices=["csv", "xlsx", "geojson", "hsds"])
+    exp.add_argument("--format", required=True,
+                     choices=["csv", "xlsx", "geojson", "hsds", "hsds-zip"])
     exp.add_argument("out")
     exp.add_argument("--include-demo", action="store_true")
     exp.add_argument("--include-retired", action="store_true")

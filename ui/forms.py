@@ -332,7 +332,7 @@ def export_section(ed: Editor, service_ids: list[str] | None, lang: str) -> None
     from directory.io import EXPORT_FORMATS, export_bytes
 
     fmt = st.selectbox(t("daten.export_format", lang), list(EXPORT_FORMATS), key="daten_fmt")
-    ext = {"hsds": "hsds.json", "geojson": "geojson"}.get(fmt, fmt)
+    ext = {"hsds": "hsds.json", "hsds-zip": "hsds.zip", "geojson": "geojson"}.get(fmt, fmt)
     left, right = st.columns(2)
     if service_ids is not None:
         left.download_button(t("daten.export_view", lang, n=len(service_ids)),

@@ -25,7 +25,7 @@ from directory.validate import Problem, problem
 MAX_ROWS = 200_000
 #: refuse XLSX whose unpacked size exceeds this (zip bombs)
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
-FORMATS = ("csv", "xlsx", "geojson", "hsds")
+FORMATS = ("csv", "xlsx", "geojson", "hsds", "hsds-zip")
 
 _MAGIC = {
     b"\x89PNG": "PNG-Bild", b"%PDF": "PDF-Dokument", b"GIF8": "GIF-Bild",
@@ -76,7 +76,9 @@ def detect_format(data: bytes, name: str = "") -> str:
             return fmt
     head = data[:4096].lstrip(codecs.BOM_UTF8).lstrip()
     if data.startswith(b"PK\x03\x04"):
-        return "xlsx"
+        from directory.io.hsds_tabular import is_package
+
+        return "hsds-zip" if is_package(data) else "xlsx"
     if head[:1] in (b"{", b"[") or low.endswith(".json"):
         if re.search(rb'"type"\s*:\s*"Feature(Collection)?"', data[:200_000]):
             return "geojson"
@@ -487,5 +489,17 @@ def read_bytes(data: bytes, *, name: str = "", fmt: str = "auto",
         return read_geojson(data, mapping)
     if fmt in ("hsds", "json"):
         return read_hsds(data, mapping)
+    if fmt == "hsds-zip":
+        from directory.io.hsds_tabular import PackageError, package_to_json
+
+        if not data.startswith(b"PK\x03\x04"):
+            _refuse_binary(data, "ZIP (HSDS-Datenpaket)")
+            raise FileRefused("not_zip", "Die Datei ist kein ZIP-Archiv (HSDS-Datenpaket).")
+        try:
+            parsed = read_hsds(package_to_json(data), mapping)
+        except PackageError as exc:
+            raise FileRefused("hsds_package", f"HSDS-Datenpaket: {exc}") from exc
+        parsed.format = "hsds-zip"
+        return parsed
     raise FileRefused("unknown_format", f"Unbekanntes Format „{fmt}“ (erlaubt: "
                       f"{', '.join(FORMATS)}).", format=fmt)  # fmt: skip

@@ -31,7 +31,7 @@ from directory.store import Store
 from directory.taxonomy import fields_of_action
 
 WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
-EXPORT_FORMATS = ("csv", "xlsx", "geojson", "hsds")
+EXPORT_FORMATS = ("csv", "xlsx", "geojson", "hsds", "hsds-zip")
 
 
 def flat_rows(
@@ -313,6 +313,13 @@ def to_hsds(rows: Sequence[dict[str, Any]]) -> bytes:
     return json.dumps(to_hsds_objects(rows), ensure_ascii=False, indent=1).encode("utf-8")
 
 
+def to_hsds_package(rows: Sequence[dict[str, Any]]) -> bytes:
+    """HSDS 3.0 as a tabular data package (ZIP of CSVs, :mod:`directory.io.hsds_tabular`)."""
+    from directory.io.hsds_tabular import to_package
+
+    return to_package(to_hsds_objects(rows))
+
+
 def export_bytes(
     store: Store,
     fmt: str,
@@ -322,7 +329,8 @@ def export_bytes(
     include_retired: bool = False,
 ) -> bytes:
     """The export file content in ``fmt`` (csv, xlsx, geojson, hsds)."""
-    writer = {"csv": to_csv, "xlsx": to_xlsx, "geojson": to_geojson, "hsds": to_hsds}.get(fmt)
+    writer = {"csv": to_csv, "xlsx": to_xlsx, "geojson": to_geojson, "hsds": to_hsds,
+              "hsds-zip": to_hsds_package}.get(fmt)
     if writer is None:
         raise ValueError(f"unknown export format {fmt!r} (use {', '.join(EXPORT_FORMATS)})")
     rows = flat_rows(store, service_ids=service_ids, include_demo=include_demo,

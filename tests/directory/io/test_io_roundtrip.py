@@ -24,7 +24,7 @@ from tests.directory.io.support import (  # noqa: F401 (fixtures)
     store_url,
 )
 
-SUFFIX = {"csv": "csv", "xlsx": "xlsx", "geojson": "geojson", "hsds": "json"}
+SUFFIX = {"csv": "csv", "xlsx": "xlsx", "geojson": "geojson", "hsds": "json", "hsds-zip": "zip"}
 
 
 def _frame(store):
@@ -45,7 +45,7 @@ def offices_store(store, gazetteer):
     return store
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson", "hsds"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson", "hsds", "hsds-zip"])
 def test_round_trip(fmt, offices_store, engine, tmp_path):
     data = export_bytes(offices_store, fmt)
     # import into an empty store: a second schema on the same backend
@@ -208,7 +208,7 @@ def test_cli_export_and_import_geojson(seeded, tmp_path):
     assert code == 0 and '"unchanged": 4' in out_text, err
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson", "hsds"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson", "hsds", "hsds-zip"])
 def test_demo_flag_survives_export_and_import(fmt, store, tmp_path):
     """Fictional demo records never silently become real ones through a file."""
     from sqlalchemy import select
@@ -229,3 +229,64 @@ def test_demo_flag_survives_export_and_import(fmt, store, tmp_path):
             assert flags == {True}, (model.__name__, flags)
     # and a real file (no demo column) stays real
     assert export_bytes(store, fmt) != data
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_hsds_package_is_a_valid_tabular_data_package(offices_store):
+    import io
+    import zipfile
+
+    data = export_bytes(offices_store, "hsds-zip")
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    package = json.loads(zf.read("datapackage.json"))
+    assert package["profile"] == "tabular-data-package"
+    names = {r["name"]: r for r in package["resources"]}
+    for table in ("service", "organization", "location", "address", "phone",
+                  "service_at_location", "language", "attribute", "schedule"):  # fmt: skip
+        res = names[table]
+        header = zf.read(res["path"]).decode("utf-8").splitlines()[0].split(",")
+        assert header == [f["name"] for f in res["schema"]["fields"]]
+        assert "id" in header
+    services = zf.read("services.csv").decode("utf-8").splitlines()
+    assert len(services) == 1 + len({r for r in offers_frame(offices_store,
+                                                              include_demo=False)["service_id"]})
+
+
+def test_foreign_hsds_package_without_extension_tables(store):
+    services = ("id,organization_id,name,description,status\r\n"
+                "s1,o1,Migrationsberatung für erwachsene Zuwanderer (MBE),,active\r\n")
+    data = _zip({"pkg/services.csv": services.encode(),
+                 "pkg/organizations.csv": b"id,name\r\no1,Beispiel e.V. (fiktiv)\r\n",
+                 "pkg/service_at_location.csv": b"id,service_id,location_id\r\nx1,s1,l1\r\n",
+                 "pkg/locations.csv": b"id,name,latitude,longitude\r\nl1,Buero,52.37,9.73\r\n",
+                 "pkg/addresses.csv": b"id,location_id,address_1,city,postal_code\r\n"
+                                      b"a1,l1,Teststr. 1,Hannover,30159\r\n"})  # fmt: skip
+    preview = load_preview(data, store=store, name="fremd.zip")
+    assert preview.format == "hsds-zip"
+    row = preview.rows[0]
+    assert row.data["organization"] == "Beispiel e.V. (fiktiv)"
+    assert row.data["postal_code"] == "30159" and row.data["city"] == "Hannover"
+
+
+@pytest.mark.parametrize("files, code", [
+    ({"readme.txt": b"hallo"}, "not_xlsx"),  # a ZIP that is neither package nor workbook
+    ({"datapackage.json": b"{kaputt", "services.csv": b"id,name\r\n"}, "hsds_package"),
+    ({"services.csv": b"id,name\r\n"}, "hsds_package"),  # no services in it
+    ({"services.csv": "id,name\r\ns1,Caf\xe9\r\n".encode("cp1252")}, "hsds_package"),
+])  # fmt: skip
+def test_bad_hsds_packages_are_refused_and_change_nothing(store, files, code):
+    before = snapshot_store(store)
+    preview = load_preview(_zip(files), store=store, name="paket.zip")
+    assert not preview.ok
+    assert [p.code for p in preview.file_problems] == [code]
+    assert snapshot_store(store) == before
