@@ -74,3 +74,15 @@ def test_languages_and_hours_in_ui_language():
     assert "German, Arabic" in html
     assert "Mon 09:00–12:00" in html and "by appointment" in html
     assert "Opening hours unknown" in card_html(row(), "en")
+
+
+def test_import_mapping_labels_are_unique():
+    """A selectbox tells options apart by label: duplicate labels would swap fields."""
+    from directory.io import FLAT_COLUMNS
+    from ui.forms import mapping_labels
+
+    for lang in ("de", "en", "ar"):
+        labels = mapping_labels(FLAT_COLUMNS, lang)
+        assert len(set(labels.values())) == len(FLAT_COLUMNS)
+    assert mapping_labels(FLAT_COLUMNS, "de")["organization"] != mapping_labels(
+        FLAT_COLUMNS, "de")["organization_id"]  # fmt: skip

@@ -284,22 +284,20 @@ def import_section(ed: Editor, user: User, lang: str) -> None:
     if len(data) > max_import_bytes():
         st.error(t("daten.import_too_big", lang, mb=max_import_bytes() // 2**20))
         return
+    chosen = st.session_state.get("daten_mapping")
+    chosen = chosen[1] if chosen and chosen[0] == upload.file_id else None
     held = st.session_state.get("daten_preview")
-    if not held or held[0] != upload.file_id:
-        held = (upload.file_id, load_preview(data, store=ed.store, name=upload.name))
+    if not held or held[0] != (upload.file_id, chosen):
+        preview = load_preview(data, store=ed.store, name=upload.name,
+                               mapping=dict(chosen) if chosen else None)  # fmt: skip
+        held = ((upload.file_id, chosen), preview)
         st.session_state["daten_preview"] = held
     preview = held[1]
     c = preview.counts
     st.write(t("daten.import_counts", lang, **{k: c.get(k, 0) for k in
                                               ("rows", "new", "update", "unchanged", "error")}))
-    if preview.mapping:
-        with st.expander(t("daten.import_mapping", lang), expanded=bool(preview.ignored)):
-            st.dataframe(pd.DataFrame(
-                [(h, t(f"daten.field.{k}", lang) if _has(f"daten.field.{k}", lang) else k)
-                 for h, k in preview.mapping.items()]
-                + [(h, t("daten.import_ignored", lang)) for h in preview.ignored],
-                columns=[t("daten.col.column", lang), t("daten.col.field", lang)], dtype=object),
-                hide_index=True, width="stretch")  # fmt: skip
+    if preview.headers:
+        mapping_editor(preview, upload.file_id, lang)
     for p in preview.file_problems:
         (st.error if p.is_error else st.warning)(problem_text(p, lang))
     foreign = {r.line for r in preview.rows if user.role == "coordinator"
@@ -321,10 +319,59 @@ def import_section(ed: Editor, user: User, lang: str) -> None:
             st.error(exc.message_de)
         else:
             st.session_state.pop("daten_preview", None)
+            st.session_state.pop("daten_mapping", None)
             offers.clear()
             st.session_state[FLASH] = t("daten.import_done", lang, **{
                 k: result.counts.get(k, 0) for k in ("new", "update")})
             st.rerun()
+
+
+def field_label(key: str, lang: str) -> str:
+    """Label of a flat import/export column in the UI language."""
+    return t(f"daten.field.{key}", lang) if _has(f"daten.field.{key}", lang) else key
+
+
+def mapping_labels(keys: tuple[str, ...], lang: str) -> dict[str, str]:
+    """Unique labels for the mapping choices (a widget tells options apart by label):
+    a label shared by two fields gets the field's key appended."""
+    labels = {k: field_label(k, lang) for k in keys}
+    counts: dict[str, int] = {}
+    for label in labels.values():
+        counts[label] = counts.get(label, 0) + 1
+    return {k: f"{v} ({k})" if counts[v] > 1 else v for k, v in labels.items()}
+
+
+def mapping_choices(headers: list[str], detected: dict[str, str]) -> dict[str, str]:
+    """The column → field choice to prefill: the detected target, or "" (ignored)."""
+    return {h: detected.get(h, "") for h in headers}
+
+
+def mapping_editor(preview: Any, file_id: str, lang: str) -> None:
+    """Detected column mapping, correctable per column; "apply" recomputes the preview."""
+    from directory.io import FLAT_COLUMNS
+
+    options = ["", *FLAT_COLUMNS]
+    labels = mapping_labels(FLAT_COLUMNS, lang)
+    current = mapping_choices(preview.headers, preview.mapping)
+    with st.expander(t("daten.import_mapping", lang),
+                     expanded=bool(preview.ignored) or not preview.ok):  # fmt: skip
+        st.caption(t("daten.import_mapping_help", lang))
+        with st.form("daten_mapping_form", border=False):
+            picked: dict[str, str] = {}
+            cols = st.columns(2)
+            for i, header in enumerate(preview.headers):
+                if not str(header).strip():
+                    continue
+                value = current[header]
+                picked[header] = cols[i % 2].selectbox(
+                    str(header), options, index=options.index(value) if value in options else 0,
+                    key=f"daten_map_{file_id}_{i}",
+                    format_func=lambda k: labels[k] if k else t("daten.import_ignored", lang),
+                )  # fmt: skip
+            if st.form_submit_button(t("daten.import_mapping_apply", lang)):
+                st.session_state["daten_mapping"] = (file_id, tuple(sorted(
+                    (h, v or None) for h, v in picked.items())))  # fmt: skip
+                st.rerun()
 
 
 def export_section(ed: Editor, service_ids: list[str] | None, lang: str) -> None:
