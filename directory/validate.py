@@ -50,6 +50,7 @@ from directory.taxonomy import (
     classify_target_groups,
     fields_of_action,
 )
+from i18n import catalogue
 
 #: tolerance around the Land border for coordinates (km)
 BUFFER_KM = 5.0
@@ -255,49 +256,12 @@ MAX_LENGTH: dict[str, int] = {
 }  # fmt: skip
 _MULTILINE = frozenset({"description", "accessibility_note", "geocode_note"})
 
-#: German default texts per problem code (``{placeholders}`` from ``Problem.params``)
+#: German texts per problem code (``{placeholders}`` from ``Problem.params``); the single
+#: source is the UI catalogue (``i18n/de/validate.yaml``), so UI and CLI say the same.
 MESSAGES_DE: dict[str, str] = {
-    "required": "Pflichtfeld „{label}“ fehlt.",
-    "too_long": "„{label}“ ist zu lang ({length} Zeichen, höchstens {max}).",
-    "control_chars": "„{label}“ enthält unzulässige Steuerzeichen.",
-    "markup": "„{label}“ enthält HTML/Script-Zeichen; es wird als reiner Text gespeichert.",
-    "formula": "„{label}“ beginnt mit „=“ (Formel?); es wird als reiner Text gespeichert.",
-    "bad_id": "„{label}“ ist keine gültige ID (UUID erwartet): {value}",
-    "bad_postcode": "Die Postleitzahl „{value}“ hat nicht das Format 12345.",
-    "unknown_postcode": "Die Postleitzahl „{value}“ gibt es in Niedersachsen nicht.",
-    "bad_number": "„{label}“ ist keine Zahl: {value}",
-    "lat_range": "Breitengrad {value} liegt außerhalb von −90 bis 90.",
-    "lon_range": "Längengrad {value} liegt außerhalb von −180 bis 180.",
-    "coords_incomplete": "Breiten- und Längengrad müssen beide angegeben sein.",
-    "outside_area": "Die Koordinaten ({lat}, {lon}) liegen nicht in Niedersachsen.",
-    "derived_postcode": "Keine Koordinaten: Lage aus der Postleitzahl {value} abgeleitet.",
-    "derived_place": "Keine Koordinaten: Lage aus dem Ort „{value}“ abgeleitet.",
-    "not_placed": "Keine Koordinaten und kein bekannter Ort: der Eintrag erscheint nicht auf "
-    "der Karte.",
-    "bad_precision": "Unbekannte Genauigkeit „{value}“ (erlaubt: {allowed}).",
-    "bad_district": "Kreisschlüssel „{value}“ hat nicht das Format 03xxx.",
-    "bad_phone": "Telefonnummer „{value}“ ist ungültig (Ziffern, Leerzeichen, + - / ( ); "
-    "6–20 Ziffern).",
-    "foreign_phone": "Telefonnummer „{value}“ sieht nicht nach einer deutschen Nummer aus.",
-    "bad_email": "E-Mail-Adresse „{value}“ ist ungültig.",
-    "bad_url_scheme": "„{label}“: nur http- oder https-Adressen sind erlaubt ({value}).",
-    "bad_url": "„{label}“ ist keine gültige Internetadresse: {value}",
-    "url_no_scheme": "„{label}“ hat kein http(s):// – Adresse wird unverändert übernommen.",
-    "bad_language": "Unbekannter Sprachcode „{value}“ (ISO 639-1, zwei Buchstaben).",
-    "language_name": "Sprache „{value}“ als Code „{code}“ übernommen.",
-    "bad_field": "Unbekanntes Handlungsfeld „{value}“.",
-    "field_title": "Handlungsfeld „{value}“ als „{code}“ übernommen.",
-    "bad_target_group": "Unbekannte Zielgruppe „{value}“.",
-    "target_group_text": "Zielgruppe „{value}“ als {codes} übernommen.",
-    "kind_classified": "Art „{value}“ als „{code}“ eingeordnet.",
-    "bad_hours": "Öffnungszeiten sind ungültig ({codes}).",
-    "unparsed_hours": "Öffnungszeiten „{value}“ wurden nicht verstanden.",
-    "bad_accessibility": "Barrierefreiheit „{value}“ ist ungültig (ja/nein/unbekannt).",
-    "bad_flag": "„{value}“ ist kein Ja/Nein-Wert (ja/nein oder leer).",
-    "bad_status": "Status „{value}“ ist ungültig (erlaubt: {allowed}).",
-    "bad_verification": "Prüfstatus „{value}“ ist ungültig (erlaubt: {allowed}).",
-    "bad_date": "„{label}“ ist kein Datum (JJJJ-MM-TT): {value}",
-    "bad_list": "„{label}“ muss eine Liste oder durch „;“ getrennter Text sein.",
+    key.removeprefix("validate."): text
+    for key, text in catalogue("de").items()
+    if key.startswith("validate.")
 }
 
 #: German labels of the flat columns (used in messages)

@@ -7,9 +7,10 @@ define exactly the same keys (``tests/test_i18n.py``). A file may list keys unde
 ``_needs_review`` whose translation still needs a native speaker's check.
 
 Two scopes: the **public** catalogues (shell, start, fields of action, info, finder) exist in
-every UI language. The **staff** catalogue (``daten.yaml``: login and the maintenance page
-for coordinators, whose working data is German) is required in German and English only; in
-another UI language a staff string missing there is shown in English.
+every UI language. The **staff** catalogues (``daten.yaml``: login and the maintenance page
+for coordinators, whose working data is German; ``validate.yaml``: validation messages) are
+required in German and English only; in another UI language a staff string missing there is
+shown in English.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ LANGUAGES: dict[str, Language] = {
 }
 
 #: Catalogue files (stems) of the staff scope; see the module docstring.
-STAFF_FILES: frozenset[str] = frozenset({"daten"})
+STAFF_FILES: frozenset[str] = frozenset({"daten", "validate"})
 #: Languages that must define the staff scope too; the others fall back to English there.
 STAFF_LANGUAGES: tuple[str, ...] = ("de", "en")
 STAFF_FALLBACK = "en"

@@ -89,3 +89,15 @@ def test_every_literal_key_in_code_exists():
 def test_unknown_language_falls_back_to_german():
     assert t("nav.info", "xx") == catalogue("de")["nav.info"]
     assert t("fields.map_heading", "en", n=3) == "Offers in this field of action: 3"
+
+
+def test_validation_messages_have_one_german_source_and_english_text():
+    from directory.validate import MESSAGES_DE, problem
+
+    assert MESSAGES_DE["unknown_postcode"] == catalogue("de")["validate.unknown_postcode"]
+    assert problem("postal_code", "unknown_postcode", value="99999").message_de == (
+        "Die Postleitzahl „99999“ gibt es in Niedersachsen nicht.")  # fmt: skip
+    for code in MESSAGES_DE:
+        assert f"validate.{code}" in catalogue("en")
+    assert t("validate.unknown_postcode", "ar", value="99999") == (
+        "The postcode “99999” does not exist in Lower Saxony.")  # fmt: skip

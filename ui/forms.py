@@ -316,7 +316,8 @@ def import_section(ed: Editor, user: User, lang: str) -> None:
         try:
             result = commit(ed.store, preview, actor=user.username)
         except ImportRefused as exc:
-            st.error(exc.message_de)
+            key = f"daten.refused.{exc.code}"
+            st.error(t(key, lang, **exc.params) if _has(key, lang) else exc.message_de)
         else:
             st.session_state.pop("daten_preview", None)
             st.session_state.pop("daten_mapping", None)
