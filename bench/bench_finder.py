@@ -47,6 +47,7 @@ os.environ["ATLAS_TILES"] = "none"
 import folium  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from bench.timing import timeit_ms  # noqa: E402
 from directory import query as dquery  # noqa: E402
 from directory.demo import insert_demo  # noqa: E402
 from directory.finder import FinderQuery, search  # noqa: E402
@@ -85,13 +86,7 @@ class Row:
 
 
 def _median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+    return timeit_ms(fn, repeat)[0]
 
 
 def finder_view_map(results: pd.DataFrame, lat: float, lon: float, radius_km: int) -> folium.Map:

@@ -5,7 +5,6 @@ Run with ``python -m bench.bench_geo`` from the repository root.
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
 from functools import partial
@@ -13,6 +12,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from bench.timing import timeit_ms
 from geo.distance import NearestIndex, haversine_km, nearest
 from geo.geocode import geocode, get_index
 
@@ -21,17 +21,6 @@ QUERIES = [
     "37073", "370", "80331", "Hannover", "هانوفر", "Ганновер", "Osnabrueck",
     "Gottingn", "Hannvoer", "Neustadt", "Xyzzyville", "Hildesheim Innenstadt", "", "<script>",
 ]  # fmt: skip
-
-
-def _timeit(fn: Callable[[], object], repeat: int = 50) -> tuple[float, float]:
-    """Median and best wall time of *fn* in milliseconds."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), min(times)
 
 
 def bench_geocode() -> None:
@@ -45,7 +34,7 @@ def bench_geocode() -> None:
     )
     print(f"{'query':<26}{'status':<11}{'median ms':>10}{'best ms':>9}  best match")
     for q in QUERIES:
-        med, best = _timeit(lambda q=q: geocode(q, index=index))
+        med, best = timeit_ms(lambda q=q: geocode(q, index=index))
         r = geocode(q, index=index)
         label = r.matches[0].label if r.matches else ", ".join(r.suggestions[:3])
         print(f"{q!r:<26}{r.status:<11}{med:>10.3f}{best:>9.3f}  {label}")
@@ -79,7 +68,7 @@ def bench_nearest() -> None:
             ("nearest(frame) all rows sorted", partial(nearest, frame, lat, lon, index=index)),
         ]  # fmt: skip
         for name, fn in cases:
-            med, best = _timeit(fn, repeat=30 if n == 100_000 else 100)
+            med, best = timeit_ms(fn, repeat=30 if n == 100_000 else 100)
             print(f"{n:>8} {name:<40}{med:>10.3f}{best:>9.3f}")
 
 
