@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from i18n import t
+from i18n import STAFF_LANGUAGES, t
 
 
 def demo_banner(frame: pd.DataFrame, lang: str) -> None:
@@ -18,3 +18,17 @@ def unverified_note(frame: pd.DataFrame, lang: str) -> None:
     """Say plainly that the shown entries come from public pages and are not yet verified."""
     if "verification" in frame and bool((frame["verification"] == "unverified").any()):
         st.info(t("banner.unverified", lang), icon=":material/info:")
+
+
+def staff_language_note(lang: str) -> None:
+    """On a staff page in a UI language without staff strings: say that the page is in
+    English and lay its content out left to right (the sidebar keeps the UI language)."""
+    if lang in STAFF_LANGUAGES:
+        return
+    st.info(t("shell.staff_english", lang), icon=":material/translate:")
+    st.markdown(
+        "<style>[data-testid='stMain'] .block-container,[data-testid='stMain'] .block-container "
+        ":is(h1,h2,h3,p,li,label,[data-testid='stMarkdownContainer'])"
+        "{direction:ltr;text-align:left}</style>",
+        unsafe_allow_html=True,
+    )

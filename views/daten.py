@@ -7,12 +7,14 @@ from directory.taxonomy import KIND_IDS
 from i18n import t
 from ui import forms
 from ui.auth import account_box, require_login
+from ui.blocks import staff_language_note
 from ui.state import language
 
 NEW = "__new__"
 MAX_LISTED = 500
 
 lang = language()
+staff_language_note(lang)
 st.title(t("daten.title", lang))
 user = require_login(lang)
 if user is None:
