@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.axe import axe_violations, blocking, describe
 from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -21,3 +22,12 @@ def test_page_loads_clean(page, path):
     assert exceptions.count() == 0, exceptions.first.inner_text()
     page.atlas.assert_clean()
     assert page.atlas.hosts() <= page.atlas.allowed_hosts
+
+
+@pytest.mark.parametrize("path", ["/", "/handlungsfelder", "/daten", "/info", "/?lang=fa",
+                                  "/handlungsfelder?lang=ar"])  # fmt: skip
+def test_page_has_no_serious_accessibility_violation(page, path):
+    page.goto(page.base_url + path)
+    wait_for_app(page)
+    found = blocking(axe_violations(page))
+    assert not found, describe(found)
