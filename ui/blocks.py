@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 import streamlit as st
 
-from i18n import STAFF_LANGUAGES, t
+from i18n import STAFF_LANGUAGES, direction, t
 
 
 def demo_banner(frame: pd.DataFrame, lang: str) -> None:
@@ -25,10 +27,18 @@ def staff_language_note(lang: str) -> None:
     English and lay its content out left to right (the sidebar keeps the UI language)."""
     if lang in STAFF_LANGUAGES:
         return
-    st.info(t("shell.staff_english", lang), icon=":material/translate:")
+    note = escape(t("shell.staff_english", lang))
+    rtl = direction(lang) == "rtl"
+    st.markdown(
+        f'<div class="atlas-note" lang="{lang}" dir="{direction(lang)}" role="note" '
+        'style="padding:.75rem 1rem;border-radius:.5rem;background:#e8f0fb;color:#0b3d75;'
+        f'direction:{direction(lang)};text-align:{"right" if rtl else "left"}">'
+        f"{note}</div>",
+        unsafe_allow_html=True,
+    )
     st.markdown(
         "<style>[data-testid='stMain'] .block-container,[data-testid='stMain'] .block-container "
-        ":is(h1,h2,h3,p,li,label,[data-testid='stMarkdownContainer'])"
+        ":is(h1,h2,h3,p,li,label,[data-testid='stMarkdownContainer']):not(.atlas-note *)"
         "{direction:ltr;text-align:left}</style>",
         unsafe_allow_html=True,
     )
