@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from directory.auth import create_user
 from i18n import t
@@ -68,7 +69,8 @@ def test_import_german_spreadsheet_with_mapping_and_fix(page, app_server, tmp_pa
     # fix the flagged row in the spreadsheet and upload it again
     _upload(page, _csv(tmp_path / "liste_korrigiert.csv", ROW_OK,
                        ROW_BAD.replace("99999", "30161")))  # fmt: skip
-    assert "0 mit Fehlern" in page.get_by_text("Vorschau:").inner_text()
+    # the old preview stays on screen until the new file's run finishes: wait for the change
+    expect(page.get_by_text("Vorschau:")).to_contain_text("0 mit Fehlern", timeout=30_000)
     _map_kontakt_to_phone(page)
     page.get_by_role("button", name=t("daten.import_commit", "de")).click()
     page.get_by_text(re.compile(r"Import gespeichert: 2 neu")).wait_for(timeout=30_000)
