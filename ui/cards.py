@@ -20,6 +20,8 @@ from i18n.localedata import format_km, language_name, weekday_names
 
 ROUTE_URL = "https://www.openstreetmap.org/directions?route=%3B{lat}%2C{lon}"
 
+# Actions are 44 px touch targets. Streamlit gives every <h3> a 16 px "Link to heading"
+# anchor (English label, one more tab stop per card): hidden inside cards.
 CARD_CSS = """
 <style>
 .atlas-card{border:1px solid #c9ced6;border-radius:.5rem;padding:.75rem 1rem;margin:.5rem 0;
@@ -32,6 +34,7 @@ CARD_CSS = """
   min-width:44px;padding:0 .8rem;border:1px solid #0b5cad;border-radius:.4rem;
   text-decoration:none;color:#0b5cad;font-weight:600}
 .atlas-card.atlas-selected{border:3px solid #0b5cad}
+.atlas-card [data-testid=stHeaderActionElements]{display:none}
 </style>
 """
 

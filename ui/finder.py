@@ -22,6 +22,7 @@ from ui.cards import CARD_CSS, card_html
 from ui.map import popup_frame
 
 PAGE_SIZE = 20
+RING_PANE = "atlas_rings"  # Leaflet pane (CSS class leaflet-atlas_rings-pane)
 _WIDGETS = {"q": "f_q", "radius_km": "f_r", "field": "f_feld", "kind": "f_art",
             "group": "f_gruppe", "language": "f_sprache", "accessible": "f_barrierefrei",
             "open_now": "f_offen"}  # fmt: skip
@@ -129,6 +130,13 @@ def zoom_for(radius_km: int) -> int:
     return {5: 12, 10: 11, 25: 10, 50: 9, 100: 8}.get(radius_km, 7)
 
 
+def _ring(m: folium.Map, at: tuple[float, float], **style) -> None:
+    """A circle in the ring pane (folium's path options drop ``pane``: set it directly)."""
+    ring = folium.CircleMarker(list(at), fill=False, **style)
+    ring.options.update(pane=RING_PANE, interactive=False)
+    ring.add_to(m)
+
+
 def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> None:
     """Searched point, one clustered layer of results, the selected offer ringed.
 
@@ -144,10 +152,13 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
         [point.lat, point.lon], radius=9, color="#b00020", weight=3, fill=True,
         fill_opacity=0.9, tooltip=t("finder.searched_point", lang),
     ).add_to(m)  # fmt: skip
+    # Rings for the searched point and the selected offer in a pane above the clusters
+    # (a cluster icon would hide them); not clickable, so clusters stay clickable.
+    folium.map.CustomPane(RING_PANE, z_index=640, pointer_events=False).add_to(m)
+    _ring(m, (point.lat, point.lon), radius=22, color="#b00020", weight=3)
     chosen = results[results["service_id"] == query.selected]
     for _, row in chosen.iterrows():
-        folium.CircleMarker([row["lat"], row["lon"]], radius=16, color="#0b5cad", weight=4,
-                            fill=False).add_to(m)  # fmt: skip
+        _ring(m, (row["lat"], row["lon"]), radius=16, color="#0b5cad", weight=4)
         m.location = [row["lat"], row["lon"]]
     st.caption(t("finder.map_label", lang))
     out = st_folium(m, key="finder_map", height=460, use_container_width=True,

@@ -42,7 +42,7 @@ elif located.status == "not_found":
 else:
     point = located.matches[0]
     results = outcome.results
-    st.subheader(t("finder.results_heading", lang, n=len(results)))
+    st.header(t("finder.results_heading", lang, n=len(results)))
     st.caption(query.with_(q=point.label).describe(
         lambda key, **v: t(key, lang, **v), lambda code: language_name(code, lang)))
     if results.empty:

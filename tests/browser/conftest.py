@@ -6,6 +6,7 @@
 * ``page`` -- a fresh Playwright page in headless ``/usr/bin/chromium`` that records
   console errors, page errors, HTTP errors and the host of every request (iframes
   included). ``page.atlas`` is the :class:`BrowserLog`; call ``page.atlas.assert_clean()``.
+* ``phone_page`` -- the same as a phone (390x844, ``is_mobile``, ``has_touch``).
 
 Every test in this folder is marked ``browser``. Without ``/usr/bin/chromium`` they are
 skipped, unless ``CI`` is set: then they fail.
@@ -201,10 +202,14 @@ def _record_console(log: BrowserLog, msg) -> None:
     log.console_errors.append(f"{msg.text} [{url}]" if url else msg.text)
 
 
-@pytest.fixture
-def page(browser, app_server):
-    """A fresh page (own context) with a :class:`BrowserLog` at ``page.atlas``."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 1}  # fmt: skip
+
+
+def _new_page(browser, app_server, **context_options):
+    """A fresh page in its own context, with a :class:`BrowserLog` at ``page.atlas``."""
+    options = {"viewport": {"width": 1280, "height": 900}, "locale": "de-DE", **context_options}
+    context = browser.new_context(**options)
     log = BrowserLog(allowed_hosts=LOCAL_HOSTS | app_server.tile_hosts)
     context.on("request", lambda req: log.requests.append(req.url))
     context.on(
@@ -224,8 +229,23 @@ def page(browser, app_server):
     pg.on("pageerror", lambda exc: log.page_errors.append(str(exc)))
     pg.atlas = log
     pg.base_url = app_server.url
+    return pg
+
+
+@pytest.fixture
+def page(browser, app_server):
+    """A fresh desktop page (1280x900, own context) with a :class:`BrowserLog` at ``page.atlas``."""
+    pg = _new_page(browser, app_server)
     yield pg
-    context.close()
+    pg.context.close()
+
+
+@pytest.fixture
+def phone_page(browser, app_server):
+    """Like ``page``, as a phone: 390x844 CSS px, mobile viewport, touch."""
+    pg = _new_page(browser, app_server, **PHONE)
+    yield pg
+    pg.context.close()
 
 
 def wait_for_app(page, timeout_ms: int = 30_000) -> None:
@@ -238,7 +258,22 @@ def wait_for_app(page, timeout_ms: int = 30_000) -> None:
 
 
 def screenshot(page, name: str) -> Path:
+    """The viewport (Streamlit scrolls inside ``stMain``, so this is what is on screen)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def full_page_screenshot(page, name: str, max_height: int = 8000) -> Path:
+    """The whole page: the viewport is stretched to the height of Streamlit's scrolling
+    main area for the shot, then restored."""
+    size = page.viewport_size
+    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    height = min(max(height, size["height"]), max_height)
+    page.set_viewport_size({"width": size["width"], "height": height})
+    page.wait_for_timeout(300)  # relayout (the map iframe resizes)
+    try:
+        return screenshot(page, name)
+    finally:
+        page.set_viewport_size(size)

@@ -27,7 +27,7 @@ def test_empty_page_shows_search_box_and_hint(app):
                                "غوتينغن", "Gottingn"])  # fmt: skip
 def test_postcode_or_place_in_any_script_finds_goettingen_offers(app, q):
     _open(app, q=q)
-    assert app.subheader[0].value.endswith("Angebote gefunden")
+    assert app.header[0].value.endswith("Angebote gefunden")
     cards = _cards(app)
     assert cards, "Göttingen has offers in the default content"
     assert "Göttingen" in cards[0]
@@ -51,7 +51,7 @@ def test_ambiguous_place_offers_a_choice(app):
     choice.click().run()
     assert app.query_params["q"] in ("Neustadt am Rübenberge (Region Hannover)",
                                      ["Neustadt am Rübenberge (Region Hannover)"])  # fmt: skip
-    assert app.subheader[0].value.endswith("Angebote gefunden")
+    assert app.header[0].value.endswith("Angebote gefunden")
 
 
 def test_unknown_input_says_so_with_suggestions(app):
@@ -99,4 +99,4 @@ def test_show_on_map_marks_the_offer_in_url(app):
 def test_english_ui(app):
     _open(app, q="37073", lang="en")
     assert app.title[0].value == "Find counselling near you"
-    assert app.subheader[0].value.endswith("offers found")
+    assert app.header[0].value.endswith("offers found")
