@@ -10,6 +10,7 @@ import streamlit as st
 
 from geo.maps import use_local_assets
 from i18n import LANGUAGES, direction, t
+from ui.page_language import set_page_language
 from ui.state import language
 
 st.set_page_config(
@@ -39,6 +40,7 @@ with st.sidebar:
         key="language_switch",
         on_change=_switch_language,
     )
+set_page_language(lang)
 
 # Streamlit fades captions and quotes (2.9:1 on white, below WCAG AA); use 7.9:1 instead.
 st.markdown(

@@ -31,3 +31,12 @@ def test_page_has_no_serious_accessibility_violation(page, path):
     wait_for_app(page)
     found = blocking(axe_violations(page))
     assert not found, describe(found)
+
+
+@pytest.mark.parametrize("lang", ["de", "ar", "uk"])
+def test_html_lang_follows_the_ui_language(page, lang):
+    """Screen readers pick pronunciation rules from <html lang> (WCAG 3.1.1)."""
+    page.goto(page.base_url + f"/info?lang={lang}")
+    wait_for_app(page)
+    page.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=15_000)
+    page.atlas.assert_clean()
