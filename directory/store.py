@@ -308,7 +308,8 @@ class Store:
     def retire(
         self, record: Base | tuple[type[Base], str], *, actor: str, expected_version: int
     ) -> Any:
-        """Soft-delete a service (sets ``retired_at``; audited as ``retire``)."""
+        """Soft-delete a record that has ``retired_at`` (service, organization, location);
+        audited as ``retire``."""
         return self.update(
             record,
             {"retired_at": utcnow()},

@@ -16,9 +16,9 @@ from directory.auth import User
 from directory.editing import (
     FIELDS,
     EditConflict,
-    EditError,
     Editor,
     FieldSpec,
+    NotSupported,
     PermissionDenied,
     ValidationFailed,
 )
@@ -67,12 +67,32 @@ def option_label(spec: FieldSpec, value: Any, lang: str) -> str:
     return t(key, lang) if _has(key, lang) else str(value)
 
 
+def problem_key(p: Any) -> str | None:
+    """The catalogue key of a problem: ``validate.<code>`` (field checks) or
+    ``daten.problem.<code>[.<reason>]`` (files, import, records); ``None`` if there is none."""
+    reason = p.params.get("reason")
+    for key in (f"daten.problem.{p.code}.{reason}" if reason else None,
+                f"validate.{p.code}", f"daten.problem.{p.code}"):  # fmt: skip
+        if key and _has(key, "de"):
+            return key
+    return None
+
+
+def problem_params(p: Any, lang: str) -> dict[str, Any]:
+    """The problem's params for its text: lists joined, the field's label added."""
+    params = {k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v
+              for k, v in p.params.items()}  # fmt: skip
+    params["label"] = field_label(p.field, lang)
+    return params
+
+
 def problem_text(p: Any, lang: str) -> str:
-    """A problem in the UI language (``validate.<code>`` when translated, else German)."""
-    key = f"validate.{p.code}"
-    if lang != "de" and _has(key, lang):
+    """A problem in the UI language; German (and any text not in the catalogue) is the
+    domain's own German message, which may carry details the catalogue text leaves out."""
+    key = problem_key(p)
+    if lang != "de" and key is not None:
         try:
-            return t(key, lang, label=t(f"daten.field.{p.field}", lang), **dict(p.params))
+            return t(key, lang, **problem_params(p, lang))
         except (KeyError, IndexError, ValueError):
             pass
     return p.message_de
@@ -97,8 +117,10 @@ def run_write(lang: str, key: tuple, action: Callable[[], dict], done: str) -> N
         st.rerun()
     except PermissionDenied:
         st.error(t("daten.denied", lang), icon=":material/block:")
-    except (EditError, NotFoundError) as exc:
-        st.error(str(exc))
+    except NotFoundError:
+        st.error(t("daten.not_found", lang), icon=":material/block:")
+    except NotSupported:
+        st.error(t("daten.not_supported", lang), icon=":material/block:")
     else:
         st.session_state[LOADED] = (key, result.get("version"))
         st.session_state.pop(PROBLEMS, None)
@@ -348,7 +370,8 @@ def mapping_choices(headers: list[str], detected: dict[str, str]) -> dict[str, s
 
 
 def mapping_editor(preview: Any, file_id: str, lang: str) -> None:
-    """Detected column mapping, correctable per column; "apply" recomputes the preview."""
+    """Detected column mapping, correctable per column; "apply" recomputes the preview with
+    the chosen mapping (the mechanism of the CLI's ``--mapping``)."""
     from directory.io import FLAT_COLUMNS
 
     options = ["", *FLAT_COLUMNS]

@@ -94,6 +94,7 @@ class NetworksMixin:
                             "network_id",
                             "unknown_network",
                             f"Unbekannter Regionalverbund „{network_id}“.",
+                            value=network_id,
                         )
                     ]
                 )

@@ -136,7 +136,7 @@ def map_headers(
             first = next(headers[j] for j, t in mapping.items() if t == target)
             errors.append(("duplicate_column",
                            f"Die Spalten „{first}“ und „{h}“ meinen beide „{target}“.",
-                           {"column": target}))  # fmt: skip
+                           {"column": target, "first": str(first), "second": str(h)}))  # fmt: skip
             continue
         mapping[i] = target
     return mapping, ignored, errors

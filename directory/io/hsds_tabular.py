@@ -49,7 +49,12 @@ MAX_MEMBER_BYTES = 50 * 1024 * 1024
 
 
 class PackageError(ValueError):
-    """The ZIP is not a readable HSDS tabular data package (German message)."""
+    """The ZIP is not a readable HSDS tabular data package (German message; ``reason`` and
+    ``params`` for translation)."""
+
+    def __init__(self, reason: str, message_de: str, **params: Any) -> None:
+        super().__init__(message_de)
+        self.reason, self.params = reason, params
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -160,9 +165,9 @@ def _read_tables(data: bytes) -> dict[str, list[dict[str, Any]]]:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = {i.filename.rsplit("/", 1)[-1]: i for i in zf.infolist() if not i.is_dir()}
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise PackageError("Das ZIP-Archiv ist beschädigt oder unvollständig.") from exc
+        raise PackageError("damaged", "Das ZIP-Archiv ist beschädigt oder unvollständig.") from exc
     if sum(i.file_size for i in infos.values()) > MAX_MEMBER_BYTES:
-        raise PackageError("Das Datenpaket ist entpackt zu groß.")
+        raise PackageError("too_large", "Das Datenpaket ist entpackt zu groß.")
     paths = {table: path for table, (path, _) in TABLES.items()}
     if "datapackage.json" in infos:
         try:
@@ -171,9 +176,11 @@ def _read_tables(data: bytes) -> dict[str, list[dict[str, Any]]]:
                 if isinstance(res, dict) and res.get("name") in paths and res.get("path"):
                     paths[res["name"]] = str(res["path"]).rsplit("/", 1)[-1]
         except (UnicodeDecodeError, json.JSONDecodeError, AttributeError) as exc:
-            raise PackageError("datapackage.json ist kein gültiges JSON.") from exc
+            raise PackageError("bad_descriptor",
+                               "datapackage.json ist kein gültiges JSON.") from exc
     if paths["service"] not in infos:
-        raise PackageError(f"Im Datenpaket fehlt die Tabelle der Dienste ({paths['service']}).")
+        raise PackageError("no_service_table", "Im Datenpaket fehlt die Tabelle der Dienste "
+                           f"({paths['service']}).", path=paths["service"])  # fmt: skip
     tables: dict[str, list[dict[str, Any]]] = {}
     for table, path in paths.items():
         if path not in infos:
@@ -182,9 +189,10 @@ def _read_tables(data: bytes) -> dict[str, list[dict[str, Any]]]:
         try:
             text = zf.read(infos[path]).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise PackageError(f"{path} ist nicht UTF-8-kodiert.") from exc
+            raise PackageError("not_utf8", f"{path} ist nicht UTF-8-kodiert.", path=path) from exc
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise PackageError(f"{path} ist im ZIP-Archiv beschädigt.") from exc
+            raise PackageError("member_damaged", f"{path} ist im ZIP-Archiv beschädigt.",
+                               path=path) from exc
         reader = csv.DictReader(io.StringIO(text, newline=""))
         tables[table] = [{k: (v if v != "" else None) for k, v in row.items() if k}
                          for row in reader]  # fmt: skip
@@ -261,5 +269,5 @@ def package_to_json(data: bytes) -> bytes:
     """The package as HSDS JSON (a list of nested services); raises :class:`PackageError`."""
     services = nest(_read_tables(data))
     if not services:
-        raise PackageError("Das Datenpaket enthält keine Dienste.")
+        raise PackageError("no_services", "Das Datenpaket enthält keine Dienste.")
     return json.dumps(services, ensure_ascii=False).encode("utf-8")

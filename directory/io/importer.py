@@ -151,11 +151,13 @@ def load_preview(
         try:
             size = path.stat().st_size
         except OSError as exc:
-            return _refused(label, fmt, FileRefused("unreadable", f"Datei nicht lesbar: {exc}"))
+            return _refused(label, fmt, FileRefused("unreadable", f"Datei nicht lesbar: {exc}",
+                                                    detail=str(exc)))
     if size > limit:
+        mb, max_mb = f"{size / 1048576:.1f}", f"{limit / 1048576:.0f}"
         return _refused(label, fmt, FileRefused(
-            "too_large", f"Die Datei ist zu groß ({size / 1048576:.1f} MB, höchstens "
-            f"{limit / 1048576:.0f} MB).", size=size, limit=limit))  # fmt: skip
+            "too_large", f"Die Datei ist zu groß ({mb} MB, höchstens {max_mb} MB).",
+            size=size, limit=limit, mb=mb, max_mb=max_mb))  # fmt: skip
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     try:
         parsed = read_bytes(data, name=name, fmt=fmt, mapping=mapping, sheet=sheet)
@@ -165,7 +167,13 @@ def load_preview(
 
 
 def _refused(label: str, fmt: str, exc: FileRefused) -> Preview:
-    return Preview(label, None if fmt == "auto" else fmt, file_problems=[exc.as_problem()])
+    """A preview without rows; keeps the headers read so far (to correct the mapping)."""
+    prev = Preview(label, None if fmt == "auto" else fmt, file_problems=[exc.as_problem()])
+    if exc.parsed is not None:
+        prev.format = exc.parsed.format
+        prev.headers, prev.mapping = exc.parsed.headers, exc.parsed.mapping
+        prev.ignored = exc.parsed.ignored
+    return prev
 
 
 def _name_key(name: str | None, plz: str | None, city: str | None) -> tuple[str, str] | None:
@@ -183,10 +191,10 @@ def build_preview(parsed: Parsed, label: str, *, store: Store | None = None,
                    sheet=parsed.sheet, headers=parsed.headers, mapping=parsed.mapping,
                    ignored=parsed.ignored, present=set(parsed.present))  # fmt: skip
     if parsed.ignored:
+        shown = parsed.ignored[:20]
         prev.file_problems.append(Problem(
             "file", "ignored_columns", "warning",
-            "Spalten ohne Zuordnung werden ignoriert: " + ", ".join(parsed.ignored[:20]),
-            {"columns": parsed.ignored}))  # fmt: skip
+            "Spalten ohne Zuordnung werden ignoriert: " + ", ".join(shown), {"columns": shown}))
     seen_ids: dict[tuple[str, str | None], int] = {}
     seen_names: dict[tuple[str, str], tuple[int, str | None]] = {}
     for rec in parsed.records:
@@ -209,7 +217,8 @@ def build_preview(parsed: Parsed, label: str, *, store: Store | None = None,
                                      f"„{data['name']}“ mit PLZ/Ort „{nk[1]}“ kommt in der "
                                      f"Datei mehrfach vor (zuerst in Zeile "
                                      f"{seen_names[nk][0]}).",
-                                     {"first_line": seen_names[nk][0]}))  # fmt: skip
+                                     {"name": data["name"], "place": nk[1],
+                                      "first_line": seen_names[nk][0]}))  # fmt: skip
             elif nk not in seen_names:
                 seen_names[nk] = (rec.line, sid)
         row = RowResult(rec.line, rec.values, data, probs)

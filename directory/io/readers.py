@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from directory.io.columns import REQUIRED_COLUMNS, canonical, header_key, map_headers, unneutralise
+from directory.io.columns import REQUIRED_COLUMNS, header_key, map_headers, unneutralise
 from directory.validate import Problem, problem
 
 #: refuse more data rows than this (a spreadsheet of the whole state has < 10,000)
@@ -27,21 +27,31 @@ MAX_ROWS = 200_000
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 FORMATS = ("csv", "xlsx", "geojson", "hsds", "hsds-zip")
 
+#: leading bytes of binary formats → their (language-neutral) name
 _MAGIC = {
-    b"\x89PNG": "PNG-Bild", b"%PDF": "PDF-Dokument", b"GIF8": "GIF-Bild",
-    b"\xff\xd8\xff": "JPEG-Bild", b"PK\x03\x04": "ZIP-Archiv", b"\x1f\x8b": "gzip-Archiv",
-    b"\xd0\xcf\x11\xe0": "altes Office-Dokument (.xls/.doc)", b"SQLite format": "SQLite-Datenbank",
+    b"\x89PNG": "PNG", b"%PDF": "PDF", b"GIF8": "GIF", b"\xff\xd8\xff": "JPEG",
+    b"PK\x03\x04": "ZIP", b"\x1f\x8b": "gzip", b"\xd0\xcf\x11\xe0": "XLS/DOC",
+    b"SQLite format": "SQLite",
 }  # fmt: skip
 
 
 class FileRefused(ValueError):
-    """The whole file cannot be imported; nothing was read into the store."""
+    """The whole file cannot be imported; nothing was read into the store.
 
-    def __init__(self, code: str, message_de: str, **params: Any) -> None:
+    ``code`` + ``params`` are for translation (the UI's ``daten.problem.<code>``), the German
+    ``message_de`` begins with the German catalogue text and may add details.
+
+    ``parsed`` is what was read before the refusal (headers and their detected mapping), so
+    that a refused table can still be mapped by hand.
+    """
+
+    def __init__(self, code: str, message_de: str, *, parsed: Parsed | None = None,
+                 **params: Any) -> None:  # fmt: skip
         super().__init__(message_de)
         self.code = code
         self.message_de = message_de
         self.params = params
+        self.parsed = parsed
 
     def as_problem(self) -> Problem:
         return Problem("file", self.code, "error", self.message_de, self.params)
@@ -89,8 +99,8 @@ def detect_format(data: bytes, name: str = "") -> str:
 def _refuse_binary(data: bytes, expected: str) -> None:
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
-            raise FileRefused("binary", f"Die Datei ist keine {expected}-Datei, sondern ein "
-                              f"{what}.", kind=what)  # fmt: skip
+            raise FileRefused("binary", f"Die Datei ist keine {expected}-Datei, sondern "
+                              f"Binärdaten ({what}).", expected=expected, format=what)  # fmt: skip
 
 
 # -- CSV ---------------------------------------------------------------------------------------
@@ -102,7 +112,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
         candidates = ["utf-16"]
     else:
         if b"\x00" in data[:65536]:
-            raise FileRefused("binary", "Die Datei enthält Binärdaten (NUL-Bytes) und ist "
+            raise FileRefused("nul_bytes", "Die Datei enthält Binärdaten (NUL-Bytes) und ist "
                               "keine Textdatei (CSV).")  # fmt: skip
         candidates = ["utf-8", "cp1252"]
     for enc in candidates:
@@ -134,27 +144,36 @@ def _sniff_delimiter(text: str) -> str:
         return ";"
 
 
+def _map_columns(headers: list[Any], explicit: Mapping[str, str | None] | None,
+                 parsed: Parsed) -> dict[int, str]:  # fmt: skip
+    """Column index → canonical key (:func:`map_headers`), recorded in ``parsed``; refuses
+    the file on mapping errors (keeping what was detected, to correct it)."""
+    mapping, ignored, errors = map_headers(headers, explicit)
+    parsed.headers = [str(h) if h is not None else "" for h in headers]
+    parsed.mapping = {parsed.headers[i]: c for i, c in mapping.items()}
+    parsed.ignored = ignored
+    parsed.present = set(mapping.values())
+    if errors:
+        code, text, params = errors[0]
+        more = f" (+{len(errors) - 1} weitere)" if len(errors) > 1 else ""
+        raise FileRefused(code, text + more, parsed=parsed, **params)
+    return mapping
+
+
 def _table_records(headers: list[Any], rows: list[list[Any]], first_line: int,
                    explicit: Mapping[str, str | None] | None, parsed: Parsed) -> None:  # fmt: skip
     """Shared by CSV and XLSX: header mapping, required columns, rows → records."""
     if not any(header_key(h) for h in headers):
         raise FileRefused("empty", "Die Datei ist leer (keine Kopfzeile).")
-    mapping, ignored, errors = map_headers(headers, explicit)
-    if errors:
-        code, text, params = errors[0]
-        more = f" (+{len(errors) - 1} weitere)" if len(errors) > 1 else ""
-        raise FileRefused(code, text + more, **params)
+    mapping = _map_columns(headers, explicit, parsed)
     missing = [c for c in REQUIRED_COLUMNS if c not in mapping.values()]
     if missing:
-        hint = ""
+        text = "Pflichtspalten fehlen: " + ", ".join(missing) + "."
         if len(headers) == 1:
-            hint = " Es wurde nur eine Spalte erkannt – ist das Trennzeichen „;“ oder „,“?"
-        raise FileRefused("missing_columns", "Pflichtspalten fehlen: "
-                          + ", ".join(missing) + "." + hint, columns=missing)  # fmt: skip
-    parsed.headers = [str(h) if h is not None else "" for h in headers]
-    parsed.mapping = {parsed.headers[i]: c for i, c in mapping.items()}
-    parsed.ignored = ignored
-    parsed.present = set(mapping.values())
+            raise FileRefused("single_column", text + " Es wurde nur eine Spalte erkannt – ist "
+                              "das Trennzeichen „;“ oder „,“?", parsed=parsed,
+                              columns=missing)  # fmt: skip
+        raise FileRefused("missing_columns", text, parsed=parsed, columns=missing)
     width = len(headers)
     for n, row in enumerate(rows):
         if not any(v not in (None, "") and str(v).strip() for v in row):
@@ -163,16 +182,16 @@ def _table_records(headers: list[Any], rows: list[list[Any]], first_line: int,
                                          for i, c in mapping.items()})  # fmt: skip
         rec.values = {k: unneutralise(v) for k, v in rec.values.items()}
         if len(row) > width and any(v not in (None, "") for v in row[width:]):
-            rec.problems.append(problem("file", "extra_cells", count=len(row) - width))
-            rec.problems[-1] = Problem("file", "extra_cells", "error",
-                                       f"Zeile hat {len(row)} Zellen, die Kopfzeile nur "
-                                       f"{width} (Trennzeichen im Text ohne Anführungszeichen?).",
-                                       {"cells": len(row), "headers": width})  # fmt: skip
+            rec.problems.append(Problem(
+                "file", "extra_cells", "error", f"Zeile hat {len(row)} Zellen, die Kopfzeile nur "
+                f"{width} (Trennzeichen im Text ohne Anführungszeichen?).",
+                {"cells": len(row), "headers": width}))  # fmt: skip
         parsed.records.append(rec)
         if len(parsed.records) > MAX_ROWS:
-            raise FileRefused("too_many_rows", f"Mehr als {MAX_ROWS} Zeilen – bitte aufteilen.")
+            raise FileRefused("too_many_rows", f"Mehr als {MAX_ROWS} Zeilen – bitte aufteilen.",
+                              max=MAX_ROWS)
     if not parsed.records:
-        raise FileRefused("no_rows", "Die Datei enthält nur die Kopfzeile und keine Daten.")
+        raise FileRefused("no_rows", "Die Datei enthält keine Daten (nur die Kopfzeile).")
 
 
 def read_csv(data: bytes, mapping: Mapping[str, str | None] | None = None) -> Parsed:
@@ -187,7 +206,8 @@ def read_csv(data: bytes, mapping: Mapping[str, str | None] | None = None) -> Pa
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
                                quotechar='"', doublequote=True, strict=False))  # fmt: skip
     except csv.Error as exc:
-        raise FileRefused("malformed_csv", f"Die CSV-Datei ist fehlerhaft: {exc}.") from exc
+        raise FileRefused("malformed_csv", f"Die CSV-Datei ist fehlerhaft: {exc}.",
+                          detail=str(exc)) from exc
     while rows and not any(c.strip() for c in rows[0]):
         rows.pop(0)
     if not rows:
@@ -221,17 +241,18 @@ def read_xlsx(data: bytes, mapping: Mapping[str, str | None] | None = None,
         raise FileRefused("xlsx_damaged", "Die Excel-Datei ist beschädigt oder unvollständig "
                           "(abgeschnitten?).") from exc  # fmt: skip
     if "xl/workbook.xml" not in names:
-        raise FileRefused("not_xlsx", "Die Datei ist ein ZIP-Archiv, aber keine Excel-Datei "
-                          "(.xlsx).")  # fmt: skip
+        raise FileRefused("not_xlsx", "Die Datei ist keine Excel-Datei (.xlsx), sondern ein "
+                          "anderes ZIP-Archiv.")  # fmt: skip
     if unpacked > MAX_UNPACKED_BYTES:
-        raise FileRefused("too_large", "Die Excel-Datei ist entpackt zu groß.")
+        raise FileRefused("unpacked_too_large", "Die Excel-Datei ist entpackt zu groß.")
     import openpyxl
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         if sheet is not None and sheet not in wb.sheetnames:
+            sheets = ", ".join(wb.sheetnames)
             raise FileRefused("sheet_missing", f"Tabellenblatt „{sheet}“ gibt es nicht "
-                              f"(vorhanden: {', '.join(wb.sheetnames)}).", sheet=sheet)  # fmt: skip
+                              f"(vorhanden: {sheets}).", sheet=sheet, sheets=sheets)  # fmt: skip
         ws = wb[sheet] if sheet is not None else wb.worksheets[0]
         rows = [[_xlsx_value(v) for v in r] for r in ws.iter_rows(values_only=True)]
         title = ws.title
@@ -244,7 +265,7 @@ def read_xlsx(data: bytes, mapping: Mapping[str, str | None] | None = None,
     while rows and not any(v not in (None, "") for v in rows[0]):
         rows.pop(0)
     if not rows:
-        raise FileRefused("empty", "Die Excel-Tabelle ist leer.")
+        raise FileRefused("empty", "Die Datei ist leer (leere Excel-Tabelle).")
     parsed = Parsed("xlsx", [], sheet=title)
     header = list(rows[0])
     while header and header[-1] in (None, ""):
@@ -261,8 +282,9 @@ def _load_json(data: bytes, what: str) -> Any:
     try:
         return json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise FileRefused("not_json", f"Die Datei ist kein gültiges JSON ({what}): "
-                          f"{str(exc)[:120]}") from exc  # fmt: skip
+        detail = str(exc)[:120]
+        raise FileRefused("not_json", f"Die Datei ist kein gültiges JSON ({what}): {detail}",
+                          what=what, detail=detail) from exc  # fmt: skip
 
 
 # -- GeoJSON -----------------------------------------------------------------------------------
@@ -276,38 +298,36 @@ def read_geojson(data: bytes, mapping: Mapping[str, str | None] | None = None) -
         raise FileRefused("geojson_structure", "GeoJSON muss eine FeatureCollection mit "
                           "„features“ sein.")  # fmt: skip
     if not doc["features"]:
-        raise FileRefused("no_rows", "Die FeatureCollection enthält keine Einträge.")
-    forced = {header_key(k): v for k, v in (mapping or {}).items()}
+        raise FileRefused("no_rows", "Die Datei enthält keine Daten (leere FeatureCollection).")
     parsed = Parsed("geojson", [])
-    for n, feat in enumerate(doc["features"], start=1):
+    features = doc["features"]
+    # the properties act as the columns: one per distinct (normalised) key, first seen first
+    keys: dict[str, str] = {}
+    for feat in features:
+        if isinstance(feat, dict) and isinstance(feat.get("properties"), dict):
+            for key in feat["properties"]:
+                keys.setdefault(header_key(key), str(key))
+    columns = list(keys.values())
+    target_of = {header_key(columns[i]): c
+                 for i, c in _map_columns(columns, mapping, parsed).items()}  # fmt: skip
+    for n, feat in enumerate(features, start=1):
         rec = RawRecord(n, {})
         if not isinstance(feat, dict) or not isinstance(feat.get("properties") or {}, dict):
-            rec.problems.append(
-                Problem(
-                    "file",
-                    "geojson_feature",
-                    "error",
-                    "Eintrag ist kein gültiges GeoJSON-Feature.",
-                    {},
-                )
-            )
+            rec.problems.append(Problem("file", "geojson_feature", "error",
+                                        "Eintrag ist kein gültiges GeoJSON-Feature.", {}))
             parsed.records.append(rec)
             continue
         for key, value in (feat.get("properties") or {}).items():
-            hk = header_key(key)
-            target = forced[hk] if hk in forced else canonical(key)
+            target = target_of.get(header_key(key))
             if target:
                 rec.values[target] = value
-                parsed.present.add(target)
-            elif key not in parsed.ignored:
-                parsed.ignored.append(key)
         geom = feat.get("geometry")
         if geom is not None:
             coords = geom.get("coordinates") if isinstance(geom, dict) else None
             if not isinstance(geom, dict) or geom.get("type") != "Point":
                 kind = geom.get("type") if isinstance(geom, dict) else type(geom).__name__
                 rec.problems.append(Problem("geometry", "geometry_not_point", "error",
-                                            f"Geometrie muss ein Punkt sein, nicht „{kind}“.",
+                                            f"Die Geometrie muss ein Punkt sein, nicht „{kind}“.",
                                             {"type": str(kind)}))  # fmt: skip
             elif (not isinstance(coords, list) or len(coords) < 2
                   or not all(isinstance(c, int | float) for c in coords[:2])):  # fmt: skip
@@ -320,8 +340,8 @@ def read_geojson(data: bytes, mapping: Mapping[str, str | None] | None = None) -
         parsed.records.append(rec)
     missing = [c for c in REQUIRED_COLUMNS if c not in parsed.present]
     if missing:
-        raise FileRefused("missing_columns", "Pflichtangaben fehlen in allen Einträgen: "
-                          + ", ".join(missing) + ".", columns=missing)  # fmt: skip
+        raise FileRefused("missing_columns", "Pflichtspalten fehlen: " + ", ".join(missing)
+                          + " (in keinem Eintrag).", parsed=parsed, columns=missing)  # fmt: skip
     return parsed
 
 
@@ -379,7 +399,7 @@ _LOCATION_TYPES = {"id": str, "latitude": (int, float), "longitude": (int, float
 def _service_rows(svc: dict, n: int, org: dict | None) -> list[RawRecord]:
     probs = _check_types(svc, _SERVICE_TYPES, f"[{n}]")
     if not isinstance(svc.get("name"), str):
-        probs.append(Problem("name", "required", "error", "HSDS: Dienst ohne „name“.", {}))
+        probs.append(problem("name", "required"))
     if probs:
         return [RawRecord(n, {"name": svc.get("name") if isinstance(svc.get("name"), str)
                               else None}, probs)]  # fmt: skip
@@ -449,7 +469,7 @@ def read_hsds(data: bytes, mapping: Mapping[str, str | None] | None = None) -> P
         raise FileRefused("hsds_structure", "HSDS: erwartet eine Liste von Diensten (service) "
                           "oder Organisationen (organization) als JSON-Objekte.")  # fmt: skip
     if not doc:
-        raise FileRefused("no_rows", "Die HSDS-Datei enthält keine Einträge.")
+        raise FileRefused("no_rows", "Die Datei enthält keine Daten (leere HSDS-Liste).")
     parsed = Parsed("hsds", [])
     for n, item in enumerate(doc, start=1):
         if isinstance(item.get("services"), list):  # organization with nested services
@@ -459,12 +479,13 @@ def read_hsds(data: bytes, mapping: Mapping[str, str | None] | None = None) -> P
                     parsed.records += _service_rows(svc, n, org)
         elif "services" in item:
             parsed.records.append(RawRecord(n, {}, [Problem(
-                "hsds", "hsds_type", "error", f"HSDS: „[{n}].services“ muss eine Liste sein.",
+                "hsds", "hsds_type", "error",
+                f"HSDS: „[{n}].services“ hat den falschen Typ (muss eine Liste sein).",
                 {"path": f"[{n}].services"})]))  # fmt: skip
         else:
             parsed.records += _service_rows(item, n, None)
     if not parsed.records:
-        raise FileRefused("no_rows", "Die HSDS-Datei enthält keine Dienste.")
+        raise FileRefused("no_rows", "Die Datei enthält keine Daten (keine HSDS-Dienste).")
     parsed.present = {
         "id", "name", "description", "organization", "organization_id", "kind", "fields",
         "target_groups", "languages", "email", "website", "status", "assured_date",
@@ -493,13 +514,15 @@ def read_bytes(data: bytes, *, name: str = "", fmt: str = "auto",
         from directory.io.hsds_tabular import PackageError, package_to_json
 
         if not data.startswith(b"PK\x03\x04"):
-            _refuse_binary(data, "ZIP (HSDS-Datenpaket)")
+            _refuse_binary(data, "ZIP (HSDS)")
             raise FileRefused("not_zip", "Die Datei ist kein ZIP-Archiv (HSDS-Datenpaket).")
         try:
             parsed = read_hsds(package_to_json(data), mapping)
         except PackageError as exc:
-            raise FileRefused("hsds_package", f"HSDS-Datenpaket: {exc}") from exc
+            raise FileRefused("hsds_package", f"HSDS-Datenpaket: {exc}", reason=exc.reason,
+                              **exc.params) from exc
         parsed.format = "hsds-zip"
         return parsed
-    raise FileRefused("unknown_format", f"Unbekanntes Format „{fmt}“ (erlaubt: "
-                      f"{', '.join(FORMATS)}).", format=fmt)  # fmt: skip
+    allowed = ", ".join(FORMATS)
+    raise FileRefused("unknown_format", f"Unbekanntes Format „{fmt}“ (erlaubt: {allowed}).",
+                      format=fmt, allowed=allowed)

@@ -178,14 +178,45 @@ def test_retire_and_restore_offer(ed):
                                                                      "unretire"]  # fmt: skip
 
 
-def test_retire_organization_or_location(ed):
-    org, loc, _ = _offer(ed)
-    for table, rec in (("organization", org), ("location", loc)):
-        if "retired_at" in rec:  # model has soft delete for this table
-            assert ed.retire(table, rec["id"], actor=ADMIN, expected_version=1)["retired_at"]
-        else:
-            with pytest.raises(NotSupported):
-                ed.retire(table, rec["id"], actor=ADMIN, expected_version=1)
+@pytest.mark.parametrize("table", ["organization", "location"])
+def test_retire_and_restore_organization_or_location(ed, store, table):
+    """Soft delete like offers: permission checked, version bumped, audited, locked."""
+    org, loc, svc = _offer(ed)
+    rec = {"organization": org, "location": loc}[table]
+    before = (ed.load(table, rec["id"]), _audit_count(store))
+    for outsider in (HEIDE, VIEWER):  # Celle's coordinator; a viewer
+        with pytest.raises(PermissionDenied):
+            ed.retire(table, rec["id"], actor=outsider, expected_version=1)
+    assert (ed.load(table, rec["id"]), _audit_count(store)) == before
+    retired = ed.retire(table, rec["id"], actor=KIM, expected_version=1)
+    assert retired["retired_at"] is not None and retired["version"] == 2
+    assert retired["updated_by"] == "kim" and _audit_count(store) == before[1] + 1
+    assert rec["id"] not in set(ed.records(table)["id"])
+    assert list(ed.records(table, retired=True)["id"]) == [rec["id"]]
+    # the offer stays current itself, but is no longer public
+    assert svc["id"] in set(ed.records("service")["id"])
+    with pytest.raises(EditConflict) as err:  # a second editor still holds version 1
+        ed.restore(table, rec["id"], actor=ADMIN, expected_version=1)
+    assert (err.value.stored_version, err.value.attempted_version) == (2, 1)
+    assert ed.load(table, rec["id"]) == retired and _audit_count(store) == before[1] + 1
+    back = ed.restore(table, rec["id"], actor=ADMIN, expected_version=2)
+    assert back["retired_at"] is None and back["version"] == 3
+    assert rec["id"] in set(ed.records(table)["id"])
+    changes = ed.history(table, rec["id"])
+    assert [(c.action, c.actor) for c in changes] == [("insert", "ada"), ("retire", "kim"),
+                                                      ("unretire", "ada")]  # fmt: skip
+    assert [f.field for f in changes[1].fields] == ["retired_at"]
+    assert changes[1].fields[0].before is None and changes[1].fields[0].after is not None
+    # restoring what is not retired changes nothing
+    assert ed.restore(table, rec["id"], actor=ADMIN, expected_version=3)["version"] == 3
+
+
+def test_only_records_with_soft_delete_can_be_retired(ed, monkeypatch):
+    from directory.editing import TABLES
+
+    monkeypatch.setitem(TABLES, "phone", Phone)  # a table without retired_at
+    with pytest.raises(NotSupported):
+        ed.retire("phone", "x", actor=ADMIN, expected_version=1)
 
 
 def test_restore_version_creates_new_version_equal_to_old_state(ed):

@@ -218,3 +218,12 @@ def test_schema_upgrade_adds_missing_columns_and_keeps_data(engine):
     with upgraded.session() as s:
         org = s.get(Organization, "o1")
         assert org.name == "Alt e.V." and org.retired_at is None
+    # the new column is usable at once: the public query filters on it, retiring sets it
+    from directory.query import offers_frame
+
+    assert offers_frame(upgraded).empty
+    retired = upgraded.retire((Organization, "o1"), actor="t", expected_version=1)
+    assert retired.retired_at is not None and retired.version == 2
+    upgraded.create_schema()  # idempotent: opening again adds nothing, records no new version
+    with upgraded.session() as s:
+        assert sorted(s.scalars(select(SchemaVersion.version))) == [1, SCHEMA_VERSION]

@@ -19,6 +19,7 @@ from directory.model import AuditLog
 from directory.networks import ensure_networks
 from directory.seed import Gazetteer
 from directory.store import Store
+from i18n import t
 
 PASSWORD = "richtig-langes-passwort"
 ADMIN = User("ada", "admin")
@@ -66,10 +67,10 @@ def _open(app):
     return app
 
 
-def _login(app, name: str, password: str = PASSWORD):
+def _login(app, name: str, password: str = PASSWORD, lang: str = "de"):
     app.text_input(key="login_username").input(name)
     app.text_input(key="login_password").input(password)
-    next(b for b in app.button if b.label == "Anmelden").click().run()
+    next(b for b in app.button if b.label == t("auth.login", lang)).click().run()
     assert not app.exception
     return app
 
@@ -247,6 +248,30 @@ def test_retire_and_restore_offer(app, site):
     assert Editor(store).load("service", ids["own"])["retired_at"] is None
 
 
+def test_retire_and_restore_location_hides_and_shows_its_offer(app, site):
+    from directory.query import offers_frame
+
+    store, ids = site
+    loc = Editor(store).records("location", text="Hildesheim")["id"][0]
+    _login(_open(app), "kim")
+    app.radio(key="daten_table").set_value("location").run()
+    app.selectbox(key="daten_pick").set_value(loc).run()
+    assert app.button(key="daten_retire").label == "Zurückziehen"
+    app.button(key="daten_retire").click().run()
+    assert not app.exception
+    assert Editor(store).load("location", loc)["version"] == 2
+    assert ids["own"] not in set(offers_frame(store)["service_id"])
+    assert loc not in set(app.selectbox(key="daten_pick").options)
+    app.checkbox(key="daten_retired").check().run()
+    app.selectbox(key="daten_pick").set_value(loc).run()
+    assert "zurückgezogen am" in set(_frame(app, "nachher")["Feld"])
+    app.button(key="daten_retire").click().run()
+    assert not app.exception
+    assert ids["own"] in set(offers_frame(store)["service_id"])
+    assert [c.action for c in Editor(store).history("location", loc)] == ["insert", "retire",
+                                                                          "unretire"]  # fmt: skip
+
+
 def test_create_offer_and_switch_tables(app, site):
     store, _ = site
     _login(_open(app), "kim")
@@ -311,3 +336,76 @@ def test_oidc_unknown_email_gets_no_access(app, site):
     _open(app)
     assert any("kein Konto" in e.value for e in app.error)
     assert len(app.dataframe) == 0
+
+
+# -- import: mapping, commit, messages in the UI language ---------------------------------------
+MAPPING_CSV = ("Angebotstitel;Träger;Art;PLZ;Telefon\n"
+               "Sprachcafé Hildesheim;Asyl e.V.;projekt;31135;05121 123456\n").encode()  # fmt: skip
+
+
+def _upload(app, name: str, data: bytes, mime: str = "text/csv"):
+    app.file_uploader(key="daten_upload").set_value((name, data, mime)).run()
+    assert not app.exception
+    return app
+
+
+def _mapping_boxes(app) -> dict:
+    return {b.label: b for b in app.selectbox if (b.key or "").startswith("daten_map_")}
+
+
+def test_import_mapping_corrected_by_hand_then_committed(app, site):
+    store, _ = site
+    _upload(_login(_open(app), "ada"), "liste.csv", MAPPING_CSV)
+    # "Angebotstitel" is not recognised: refused, but the detected mapping is shown
+    assert any("Pflichtspalten fehlen: name" in e.value for e in app.error)
+    assert app.button(key="daten_commit").disabled
+    boxes = _mapping_boxes(app)
+    assert {h: b.value for h, b in boxes.items()} == {
+        "Angebotstitel": "", "Träger": "organization", "Art": "kind", "PLZ": "postal_code",
+        "Telefon": "phone"}  # fmt: skip
+    assert boxes["Angebotstitel"].format_func("") == "(nicht übernommen)"
+    apply = "Zuordnung anwenden"
+    boxes["Angebotstitel"].set_value("organization")  # a slip: "Träger" is that already
+    next(b for b in app.button if b.label == apply).click().run()
+    assert any("meinen beide „organization“" in e.value for e in app.error)
+    assert _mapping_boxes(app)["Angebotstitel"].value == "organization"  # kept to correct
+    boxes = _mapping_boxes(app)
+    boxes["Angebotstitel"].set_value("name")
+    boxes["Telefon"].set_value("")  # ignore the phone column
+    next(b for b in app.button if b.label == apply).click().run()
+    assert not app.exception
+    assert not app.error
+    assert "1 Zeilen – 1 neu" in _texts(app)
+    assert _mapping_boxes(app)["Angebotstitel"].value == "name"  # the choice stays shown
+    before = _audit(store)
+    app.button(key="daten_commit").click().run()
+    assert not app.exception and "Import gespeichert: 1 neu, 0 geändert." in _texts(app)
+    from directory.query import offers_frame
+
+    row = offers_frame(store).set_index("name").loc["Sprachcafé Hildesheim"]
+    assert row["organization"] == "Asyl e.V." and row["phone"] is None
+    assert _audit(store) > before
+
+
+def test_import_messages_in_the_ui_language(app, site):
+    store, ids = site
+    app.query_params["lang"] = "en"
+    _login(_open(app), "ada", lang="en")
+    before = _audit(store)
+    _upload(app, "liste.csv", b"\x89PNG\r\n\x1a\n" + bytes(200))
+    assert [e.value for e in app.error] == ["The file is not a CSV file but binary data (PNG)."]
+    _upload(app, "liste.csv", MAPPING_CSV)
+    assert any("Required columns are missing: name" in e.value for e in app.error)
+    assert _mapping_boxes(app)["Angebotstitel"].format_func("") == "(ignored)"
+    # a valid file, then someone changes the store before the commit
+    good = MAPPING_CSV.replace(b"Angebotstitel", b"Name")
+    _upload(app, "gut.csv", good.replace(b"Sprachcaf\xc3\xa9 Hildesheim", b"Beratung Hildesheim"))
+    assert "1 rows – 0 new, 1 changed" in _texts(app)
+    Editor(store).edit("service", ids["own"], {"name": "Beratung Hildesheim"} | {
+        "email": "neu@asyl.example"}, actor=ADMIN, expected_version=1)  # fmt: skip
+    changed = _audit(store)
+    app.button(key="daten_commit").click().run()
+    assert not app.exception
+    assert any(e.value.startswith("The directory changed since the preview")
+               for e in app.error), [e.value for e in app.error]
+    assert _audit(store) == changed > before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,15 @@ ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures"
 GOOD_CSV = FIXTURES / "angebote_de.csv"
 HSDS_DIR = ROOT.parent / "shared" / "hsds"
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    """A ZIP archive holding ``files`` (name → content)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
 
 
 @pytest.fixture(scope="session")
