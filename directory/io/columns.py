@@ -18,6 +18,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from directory.validate import LABELS_DE
+
 FLAT_COLUMNS: tuple[str, ...] = (
     "id", "organization", "name", "kind", "fields", "target_groups", "languages",
     "street", "postal_code", "city", "latitude", "longitude", "precision", "district_ags",
@@ -29,19 +31,8 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("name", "organization", "kind")
 #: list-valued columns ("; "-separated in CSV/XLSX)
 LIST_COLUMNS = frozenset({"fields", "target_groups", "languages"})
 
-#: header written on export (German)
-GERMAN_HEADERS: dict[str, str] = {
-    "id": "ID", "organization": "Träger", "name": "Name", "kind": "Art",
-    "fields": "Handlungsfelder", "target_groups": "Zielgruppen", "languages": "Sprachen",
-    "street": "Straße", "postal_code": "PLZ", "city": "Ort", "latitude": "Breitengrad",
-    "longitude": "Längengrad", "precision": "Genauigkeit", "district_ags": "Kreisschlüssel",
-    "geocode_note": "Hinweis Lage", "phone": "Telefon", "email": "E-Mail",
-    "website": "Webseite", "opening_hours": "Öffnungszeiten", "accessibility": "Barrierefrei",
-    "accessibility_note": "Hinweis Barrierefreiheit", "status": "Status",
-    "source_url": "Quelle", "source_date": "Stand", "assured_date": "Geprüft am",
-    "verification": "Prüfstatus", "description": "Beschreibung",
-    "organization_id": "Träger-ID", "location_id": "Standort-ID", "demo": "Demo-Eintrag",
-}  # fmt: skip
+#: header written on export (German): the validation messages' labels, one table for both
+GERMAN_HEADERS: dict[str, str] = {**LABELS_DE, "demo": "Demo-Eintrag"}
 
 #: further accepted headers per canonical key
 ALIASES: dict[str, tuple[str, ...]] = {
