@@ -17,6 +17,8 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from geo.population import district_statistics
+
 DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data"
 DISTRICTS_FILE = DATA_DIR / "districts.geojson"
 POSTCODES_FILE = DATA_DIR / "postcodes.csv"
@@ -36,7 +38,15 @@ if it is at most this far away (coast lines, borders)."""
 def _districts() -> gpd.GeoDataFrame:
     gdf = gpd.read_file(DISTRICTS_FILE, engine="pyogrio")
     gdf["ags"] = gdf["ags"].astype(str)
+    # Population: the integration monitoring's current figures replace the older Destatis
+    # count in the GeoJSON (data/SOURCES.md), together with the foreign population.
+    stats = district_statistics()
+    gdf = gdf.drop(columns=["population"]).merge(
+        stats[["population", "foreign"]], left_on="ags", right_index=True, how="left",
+        validate="one_to_one",
+    )  # fmt: skip
     gdf["population"] = gdf["population"].astype("int64")
+    gdf["foreign"] = gdf["foreign"].astype("int64")
     return gdf.sort_values("ags", ignore_index=True)
 
 
@@ -48,7 +58,8 @@ def load_districts() -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         EPSG:4326, one row per district sorted by ``ags``, columns ``ags`` (5-digit string),
         ``name``, ``type`` (``Landkreis`` | ``Region`` | ``Kreisfreie Stadt``), ``nuts3``,
-        ``region`` (statistical region), ``area_km2``, ``population`` and ``geometry``
+        ``region`` (statistical region), ``area_km2``, ``population`` and ``foreign``
+        (foreign population; both 31.12.2024, :mod:`geo.population`) and ``geometry``
         (simplified for display).
     """
     return _districts().copy()
