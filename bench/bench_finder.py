@@ -7,7 +7,7 @@ Not a test: a script that prints a table. Run from the repository root::
     python -m bench.bench_finder --reruns 9            # more AppTest reruns per size
 
 For every size a throwaway SQLite store is created in a temporary directory with
-``directory.demo.insert_demo`` (fictional records, ``is_demo``); ``Store.ensure_seeded`` then
+``directory.demo.insert_demo`` (fictional records, ``is_demo``); ``open_store`` then
 adds the default real content too, exactly as the app does on an empty store (demo records
 do not count as content), so every store holds N demo offers PLUS the real offers. Measured:
 
@@ -49,9 +49,9 @@ import pandas as pd  # noqa: E402
 
 from bench.timing import timeit_ms  # noqa: E402
 from directory import query as dquery  # noqa: E402
+from directory.bootstrap import load_default_content, open_store  # noqa: E402
 from directory.demo import insert_demo  # noqa: E402
 from directory.finder import FinderQuery, search  # noqa: E402
-from directory.store import Store  # noqa: E402
 from geo import maps  # noqa: E402
 from geo.boundaries import load_districts  # noqa: E402
 from geo.distance import NearestIndex  # noqa: E402
@@ -147,11 +147,10 @@ def rerun_times(url: str, reruns: int) -> list[float]:
 
 def bench_size(n: int, tmp: Path, reruns: int, point) -> Row:
     url = f"sqlite:///{tmp / f'atlas_{n}.sqlite'}"
-    store = Store(url)
-    store.create_schema()
+    store = open_store(url, default_content=False)
     t0 = time.perf_counter()
     insert_demo(store, n, seed=1)
-    store.ensure_seeded()  # the app does this too: adds the default real content
+    load_default_content(store)  # the app does this too: adds the default real content
     insert_s = time.perf_counter() - t0
     frame = dquery.offers_frame(store)
     n_real = int((~frame["is_demo"].astype(bool)).sum())

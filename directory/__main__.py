@@ -28,9 +28,15 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 
-def _store(args: argparse.Namespace):
+def _store(args: argparse.Namespace, *, bootstrap: bool = True):
+    """The store of ``--database-url``; ``bootstrap`` also mirrors the regional networks
+    (commands that write records). Read-only commands and ``restore`` only ensure the schema,
+    so a backup is an exact copy of what is stored."""
+    from directory.bootstrap import open_store
     from directory.store import Store
 
+    if bootstrap:
+        return open_store(args.database_url, default_content=False)
     store = Store(args.database_url)
     store.create_schema()
     return store
@@ -67,7 +73,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = _store(args, bootstrap=False)
     info = {"url": store.engine.url.render_as_string(hide_password=True),
             "schema_version": store.schema_version(), "counts": store.counts()}  # fmt: skip
     print(json.dumps(info, ensure_ascii=False, indent=2))
@@ -135,7 +141,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from directory.io import export_bytes
 
-    store = _store(args)
+    store = _store(args, bootstrap=False)
     data = export_bytes(store, args.format, include_demo=args.include_demo,
                         include_retired=args.include_retired)  # fmt: skip
     out = Path(args.out)
@@ -149,7 +155,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from directory.backup import backup
 
-    counts = backup(_store(args), args.file)
+    counts = backup(_store(args, bootstrap=False), args.file)
     print(f"backup written to {args.file}: {json.dumps(counts)}")
     return 0
 
@@ -166,7 +172,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in ("y", "yes", "j", "ja"):
             print("aborted, nothing changed")
             return 1
-    counts = restore(_store(args), args.file)
+    counts = restore(_store(args, bootstrap=False), args.file)
     print(f"restored from {args.file}: {json.dumps(counts)}")
     return 0
 

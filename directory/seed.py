@@ -370,12 +370,3 @@ def load_offices(
     added = sum(1 for r in new if isinstance(r, Service))
     return {"added": added, "rows": sum(1 for r in records if isinstance(r, Service)), **stats}
 
-
-def load_default_content(
-    store: Store, *, actor: str = SEED_ACTOR, gazetteer: Gazetteer | None = None
-) -> int:
-    """Load the default content (regional networks, researched offices); returns services added."""
-    from directory.networks import ensure_networks
-
-    ensure_networks(store)
-    return load_offices(store, actor=actor, gazetteer=gazetteer)["added"]

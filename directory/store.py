@@ -317,19 +317,3 @@ class Store:
             expected_version=expected_version,
             action="retire",
         )
-
-    # -- content ----------------------------------------------------------------------------
-    def ensure_seeded(self, actor: str = "seed:offices.csv", gazetteer: Any = None) -> int:
-        """Create the schema and, if no real content is stored, load the default content.
-
-        Demo records do not count as content. Loading inserts only rows whose stable id is
-        missing, so running it twice (or concurrently with a rebuild) adds nothing.
-
-        Returns the number of services added (0 when content was already there).
-        """
-        from directory.seed import load_default_content
-
-        self.create_schema()
-        if not self.is_empty():
-            return 0
-        return load_default_content(self, actor=actor, gazetteer=gazetteer)

@@ -23,7 +23,6 @@ from directory.editing import (
     ValidationFailed,
 )
 from directory.hours import BERLIN
-from directory.networks import ensure_networks
 from directory.store import NotFoundError
 from i18n import catalogue, t
 from ui.state import directory_store, offers
@@ -33,10 +32,8 @@ FLASH, PROBLEMS, CONFLICT, LOADED = "daten_flash", "daten_problems", "daten_conf
 
 @st.cache_resource(show_spinner=False)
 def editor() -> Editor:
-    """The editing service over the app's store (regional networks mirrored once)."""
-    store = directory_store()
-    ensure_networks(store)
-    return Editor(store)
+    """The editing service over the app's store."""
+    return Editor(directory_store())
 
 
 @st.cache_data(show_spinner=False)

@@ -6,16 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from directory import query, store
+from directory.bootstrap import open_store
 from i18n import DEFAULT_LANGUAGE, resolve_language
 
 
 @st.cache_resource(show_spinner=False)
 def directory_store() -> store.Store:
     """The directory store, schema created or upgraded, default content loaded once."""
-    s = store.Store()
-    s.create_schema()
-    s.ensure_seeded()
-    return s
+    return open_store()
 
 
 @st.cache_data(ttl=60, show_spinner=False)

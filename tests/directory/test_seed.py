@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from directory.bootstrap import load_default_content, open_store
 from directory.model import Location, Organization, Phone, Service
 from directory.query import offers_frame
 from directory.seed import OFFICES_CSV, clean_date, load_offices, parse_languages, place_row
@@ -72,15 +73,39 @@ def test_seed_is_idempotent(store: Store, gazetteer):
     load_offices(store, gazetteer=gazetteer)
     before = store.counts()
     assert load_offices(store, gazetteer=gazetteer)["added"] == 0
-    assert store.ensure_seeded(gazetteer=gazetteer) == 0
+    assert load_default_content(store, gazetteer=gazetteer) == 0
     assert store.counts() == before
 
 
-def test_ensure_seeded_loads_empty_store(store: Store, gazetteer):
-    assert store.ensure_seeded(gazetteer=gazetteer) == 79
+def test_default_content_loads_empty_store(store: Store, gazetteer):
+    assert load_default_content(store, gazetteer=gazetteer) == 79
     df = offers_frame(store)
     assert len(df) == 79
     assert set(df["verification"]) == {"unverified"}
+
+
+def test_open_store_bootstraps_schema_networks_and_content(engine, gazetteer):
+    store = open_store(engine, gazetteer=gazetteer)
+    counts = store.counts()
+    assert counts["service"] == 79
+    assert counts["regional_network"] >= 4 and counts["network_assignment"] == 45
+    # Opening again adds nothing; without default content only schema and networks.
+    assert open_store(engine, gazetteer=gazetteer).counts() == counts
+    bare = open_store("sqlite://", default_content=False)
+    assert bare.counts()["service"] == 0 and bare.counts()["network_assignment"] == 45
+
+
+def test_store_module_knows_no_default_content():
+    import ast
+
+    import directory.store as store_module
+
+    tree = ast.parse(Path(store_module.__file__).read_text(encoding="utf-8"))
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+    } | {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+         for alias in node.names}  # fmt: skip
+    assert not {"directory.seed", "directory.networks", "directory.bootstrap"} & imported
 
 
 def test_place_rules(gazetteer):

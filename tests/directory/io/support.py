@@ -13,6 +13,7 @@ from sqlalchemy import text
 from directory.__main__ import main
 from directory.backup import canonical_dump
 from directory.io import commit, load_preview
+from directory.networks import ensure_networks
 from directory.validate import GeoContext, set_default_geo
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -51,6 +52,8 @@ def seed_good(store) -> None:
 
 @pytest.fixture
 def seeded(store):
+    """A store as the app and the CLI open it (regional networks mirrored), with 4 offers."""
+    ensure_networks(store)
     seed_good(store)
     return store
 
