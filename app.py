@@ -1,7 +1,7 @@
 """Integrationsatlas Niedersachsen — entry point: navigation, language, shell.
 
-Run with ``streamlit run app.py``. Pages live in ``pages/``; each has a stable URL path
-(see README), so links to them can be shared and bookmarked.
+Run with ``streamlit run app.py``. Pages live in ``pages/`` (one thin file per page); each
+has a stable URL path (see README), so links to them can be shared and bookmarked.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import streamlit as st
 from geo.maps import use_local_assets
 from i18n import LANGUAGES, direction, t
 from ui.page_language import set_page_language
+from ui.shell import require_shell
 from ui.state import language
 
 st.set_page_config(
@@ -19,6 +20,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",
 )
+require_shell(entry=True)
 use_local_assets()
 
 lang = language()
@@ -60,15 +62,15 @@ if direction(lang) == "rtl":
     )
 
 PAGES = [
-    st.Page("views/start.py", title=t("nav.start", lang), icon=":material/home:",
+    st.Page("pages/start.py", title=t("nav.start", lang), icon=":material/home:",
             url_path="start", default=True),
-    st.Page("views/beratung.py", title=t("nav.beratung", lang), icon=":material/search:",
+    st.Page("pages/beratung.py", title=t("nav.beratung", lang), icon=":material/search:",
             url_path="beratung"),
-    st.Page("views/handlungsfelder.py", title=t("nav.handlungsfelder", lang),
+    st.Page("pages/handlungsfelder.py", title=t("nav.handlungsfelder", lang),
             icon=":material/category:", url_path="handlungsfelder"),
-    st.Page("views/daten.py", title=t("nav.daten", lang), icon=":material/edit_note:",
+    st.Page("pages/daten.py", title=t("nav.daten", lang), icon=":material/edit_note:",
             url_path="daten"),
-    st.Page("views/info.py", title=t("nav.info", lang), icon=":material/info:", url_path="info"),
+    st.Page("pages/info.py", title=t("nav.info", lang), icon=":material/info:", url_path="info"),
 ]  # fmt: skip
 
 page = st.navigation(PAGES)

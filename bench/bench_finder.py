@@ -16,7 +16,7 @@ do not count as content), so every store holds N demo offers PLUS the real offer
     ``directory.finder.search`` end to end (geocoding, attribute filters, distance sort;
     the page calls it without a prebuilt index) -- unfiltered and with ``art=mbe``;
 (b) server time of one rerun of the page after a filter change, with Streamlit's
-    ``AppTest`` (``app.py`` -> ``views/beratung.py``, ``?q=30159``, env ``DATABASE_URL`` to
+    ``AppTest`` (``app.py`` -> ``pages/beratung.py``, ``?q=30159``, env ``DATABASE_URL`` to
     the store and ``ATLAS_TILES=none``): one warm-up run, then the "kind of offer" select box
     alternates between ``mbe`` and "any"; median wall time of ``.run()``;
 (c) bytes of the map sent to the browser for that view (the map ``ui.finder.finder_map``
@@ -129,7 +129,7 @@ def rerun_times(url: str, reruns: int) -> list[float]:
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.query_params["q"] = POSTCODE
-    at.switch_page("views/beratung.py").run()
+    at.switch_page("pages/beratung.py").run()
     if at.exception:
         raise RuntimeError(f"app failed: {at.exception[0].message}")
     at.run()  # warm: caches filled, widgets settled

@@ -8,6 +8,7 @@ import streamlit as st
 from directory import query, store
 from directory.bootstrap import open_store
 from i18n import DEFAULT_LANGUAGE, resolve_language
+from ui.shell import require_shell
 
 
 @st.cache_resource(show_spinner=False)
@@ -27,7 +28,11 @@ def language() -> str:
 
     The choice is written back to the URL (so a shared link keeps it) and to the session
     (so it survives page switches). Nothing is stored on the server.
+
+    Every page calls this first, so it also makes sure the run went through the shell
+    (:func:`ui.shell.require_shell`).
     """
+    require_shell()
     lang = resolve_language(st.query_params.get("lang") or st.session_state.get("lang"))
     st.session_state["lang"] = lang
     if lang == DEFAULT_LANGUAGE:

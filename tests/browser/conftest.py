@@ -26,6 +26,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -107,7 +108,13 @@ def chromium_path() -> Path:
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory, chromium_path) -> Iterator[AppServer]:
     """``streamlit run app.py`` on a free port, with tiles off and a throwaway database."""
-    tmp = tmp_path_factory.mktemp("app")
+    with running_app(tmp_path_factory.mktemp("app")) as server:
+        yield server
+
+
+@contextmanager
+def running_app(tmp: Path) -> Iterator[AppServer]:
+    """Start a fresh app server in ``tmp`` (own database and accounts file); stop it after."""
     port = _free_port()
     env = {
         **os.environ,

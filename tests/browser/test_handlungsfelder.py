@@ -4,14 +4,37 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import running_app, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 
+def test_fresh_server_first_visit_to_a_subpage_runs_the_shell(browser, tmp_path):
+    """A fresh server's very first request straight to a sub-page must run the shell
+    (app.py: language switch, self-hosted map assets), not the page file in ``pages/`` alone
+    (Streamlit's old multipage mode; see ui/shell.py)."""
+    with running_app(tmp_path) as server:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            hosts: set[str] = set()
+            page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
+            page.goto(server.url + "/beratung?q=37073&lang=en")
+            wait_for_app(page)
+            page.get_by_role("heading", name="Find counselling").wait_for()
+            sidebar = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
+            assert sidebar.count() == 1  # the language switch of app.py
+            nav = page.locator('[data-testid="stSidebarNav"] a')
+            hrefs = [a.get_attribute("href") for a in nav.all()]
+            assert len(hrefs) == len(set(hrefs)) >= 5  # app.py's navigation, not the old one
+            assert not any(h.rstrip("/").endswith(("/app", "/start")) for h in hrefs)
+            assert page.url.split("?")[0].endswith("/beratung")
+            assert hosts == {server.url.split("/")[2]}
+        finally:
+            context.close()
+
+
 def test_map_shows_outlines_and_markers(page):
-    """Also a regression test: a first visit straight to a sub-page must run the shell
-    (app.py: language switch, self-hosted map assets), not the page file alone."""
     page.set_viewport_size({"width": 1280, "height": 1000})
     page.goto(page.base_url + "/handlungsfelder?feld=kooperative_migrationsarbeit")
     wait_for_app(page)

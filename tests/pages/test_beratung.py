@@ -6,7 +6,7 @@ import pytest
 def _open(app, **params):
     for key, value in params.items():
         app.query_params[key] = value
-    app.switch_page("views/beratung.py").run()
+    app.switch_page("pages/beratung.py").run()
     assert not app.exception
     return app
 

@@ -62,7 +62,7 @@ def _audit(store: Store) -> int:
 
 
 def _open(app):
-    app.switch_page("views/daten.py").run()
+    app.switch_page("pages/daten.py").run()
     assert not app.exception
     return app
 

@@ -8,7 +8,7 @@ from directory.taxonomy import FIELD_IDS, fields_of_action
 def _open(app, **params):
     for key, value in params.items():
         app.query_params[key] = value
-    app.switch_page("views/handlungsfelder.py").run()
+    app.switch_page("pages/handlungsfelder.py").run()
     assert not app.exception
     return app
 

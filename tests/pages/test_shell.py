@@ -33,7 +33,7 @@ def test_unknown_language_falls_back_to_german(app):
 
 
 def test_info_page_has_all_sections(app):
-    app.switch_page("views/info.py").run()
+    app.switch_page("pages/info.py").run()
     assert not app.exception
     headers = [h.value for h in app.header]
     de = catalogue("de")

@@ -22,8 +22,8 @@ st.subheader(t("start.audiences", lang))
 st.markdown(t("start.audience_migrants", lang))
 st.markdown(t("start.audience_coordinators", lang))
 st.markdown(t("start.audience_planners", lang))
-st.page_link("views/beratung.py", label=t("nav.beratung", lang), icon=":material/search:")
+st.page_link("pages/beratung.py", label=t("nav.beratung", lang), icon=":material/search:")
 st.page_link(
-    "views/handlungsfelder.py", label=t("nav.handlungsfelder", lang), icon=":material/category:"
+    "pages/handlungsfelder.py", label=t("nav.handlungsfelder", lang), icon=":material/category:"
 )
-st.page_link("views/info.py", label=t("nav.info", lang), icon=":material/info:")
+st.page_link("pages/info.py", label=t("nav.info", lang), icon=":material/info:")
