@@ -66,6 +66,8 @@ PAGES = [
             url_path="beratung"),
     st.Page("views/handlungsfelder.py", title=t("nav.handlungsfelder", lang),
             icon=":material/category:", url_path="handlungsfelder"),
+    st.Page("views/luecken.py", title=t("nav.luecken", lang), icon=":material/travel_explore:",
+            url_path="luecken"),
     st.Page("views/daten.py", title=t("nav.daten", lang), icon=":material/edit_note:",
             url_path="daten"),
     st.Page("views/info.py", title=t("nav.info", lang), icon=":material/info:", url_path="info"),
