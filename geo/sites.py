@@ -62,6 +62,15 @@ class Instance:
         return float(self.weight.sum())
 
 
+def _unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First index of each distinct row of a boolean matrix, and each row's group
+    (rows packed to bytes and compared as one value: much faster than ``np.unique(axis=0)``)."""
+    packed = np.ascontiguousarray(np.packbits(matrix, axis=1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
+
+
 def instance(
     demand_lat: np.ndarray,
     demand_lon: np.ndarray,
@@ -84,14 +93,14 @@ def instance(
     reachable = cover.any(axis=1)
     cover, w = cover[reachable], w[reachable]
     if cover.shape[0]:
-        rows, inverse = np.unique(cover, axis=0, return_inverse=True)
-        w = np.bincount(inverse.ravel(), weights=w, minlength=rows.shape[0])
-        cover = rows
+        first, inverse = _unique_rows(cover)
+        w = np.bincount(inverse, weights=w, minlength=first.size)
+        cover = cover[first]
     # drop useless and duplicate candidates (first of equal columns kept)
     useful = np.flatnonzero(cover.any(axis=0))
     cols = cover[:, useful]
     if cols.shape[1]:
-        _, first = np.unique(cols, axis=1, return_index=True)
+        first, _ = _unique_rows(cols.T)
         first.sort()
         useful, cols = useful[first], cols[:, first]
         # drop candidates whose points are a strict subset of another candidate's: an
