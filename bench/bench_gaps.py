@@ -63,7 +63,8 @@ def pysal_access_ms(outcome, gauss: bool = False) -> float:
     o = outcome.offices[outcome.offices["lat"].notna()].reset_index(drop=True)
     pairs = access.pairs_within(p["lat"], p["lon"], o["lat"], o["lon"], RADIUS_KM)
     cost = pd.DataFrame({"origin": pairs.origin, "dest": pairs.dest, "cost": pairs.km})
-    demand = pd.DataFrame({"pop": p["demand"].to_numpy()}, index=pd.RangeIndex(len(p), name="geoid"))
+    demand = pd.DataFrame({"pop": p["demand"].to_numpy()},
+                          index=pd.RangeIndex(len(p), name="geoid"))
     supply = pd.DataFrame({"n": np.ones(len(o))}, index=pd.RangeIndex(len(o), name="geoid"))
     t0 = time.perf_counter()
     model = Access(demand_df=demand, demand_value="pop", supply_df=supply, supply_value="n",

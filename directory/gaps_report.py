@@ -263,7 +263,8 @@ def _bars_svg(labels: list[str], values: list[float], lang: str, label: str,
         )
     height = max(1, len(labels)) * (bar_h + gap)
     return (f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-            f'role="img" aria-label="{html.escape(label)}">{"".join(rows)}</svg>')  # fmt: skip
+            f'style="direction:ltr" role="img" aria-label="{html.escape(label)}">'
+            f'{"".join(rows)}</svg>')  # fmt: skip
 
 
 _CSS = """
@@ -340,7 +341,8 @@ def html_report(
                                     "color": "#0072B2"})  # fmt: skip
     svg = svg_map(districts, [by_ags[a] for a in order], titles, label=metric_label,
                   points=site_points)  # fmt: skip
-    legend = "".join(f'<li><span style="background:{html.escape(c)}"></span>{html.escape(t)}</li>'
+    legend = "".join(f'<li><span style="background:{html.escape(c)}"></span>'
+                     f'<bdi dir="ltr">{html.escape(t)}</bdi></li>'
                      for c, t in legend_items(classes, lang, digits, unit,
                                               translate("luecken.no_data")))  # fmt: skip
 
@@ -360,7 +362,8 @@ def html_report(
         (translate("luecken.fig.mean_distance"), _fmt(totals["mean_distance_km"], lang, 1) + " km"),
         (translate("luecken.fig.offices"), _fmt(r.n_offices, lang)),
     ]  # fmt: skip
-    fig_html = "".join(f"<div>{html.escape(a)}<b>{html.escape(b)}</b></div>" for a, b in figures)
+    fig_html = "".join(f'<div>{html.escape(a)}<b><bdi dir="ltr">{html.escape(b)}</bdi></b></div>'
+                       for a, b in figures)  # fmt: skip
     unplaced = ""
     if len(outcome.unplaced):
         names = ", ".join(sorted(set(outcome.unplaced["name"].astype(str))))

@@ -221,7 +221,8 @@ def summary(outcome: GapOutcome, lang: str) -> None:
     cards = "".join(
         '<div role="group" style="flex:1 1 10rem;border:1px solid #d0d5dd;border-radius:.5rem;'
         f'padding:.5rem .8rem"><div style="font-size:.85rem;color:#4a5260">{html.escape(a)}</div>'
-        f'<div style="font-size:1.6rem;font-weight:600">{html.escape(b)}</div></div>'
+        f'<div style="font-size:1.6rem;font-weight:600"><bdi dir="ltr">{html.escape(b)}</bdi>'
+        "</div></div>"
         for a, b in figures
     )
     st.html(f'<div style="display:flex;flex-wrap:wrap;gap:.6rem">{cards}</div>')
@@ -252,7 +253,7 @@ def _legend(items: list[tuple[str, str]], caption: str) -> None:
         f'<li style="display:inline-block;margin-inline-end:1rem">'
         f'<span aria-hidden="true" style="display:inline-block;width:1rem;height:1rem;'
         f'background:{html.escape(c)};border:1px solid #555;vertical-align:middle;'
-        f'margin-inline-end:.3rem"></span>{html.escape(text)}</li>'
+        f'margin-inline-end:.3rem"></span><bdi dir="ltr">{html.escape(text)}</bdi></li>'
         for c, text in items
     )
     st.html(f'<div style="font-size:.9rem"><strong>{html.escape(caption)}</strong>'
@@ -299,6 +300,8 @@ def district_table(outcome: GapOutcome, lang: str) -> None:
         tooltip=[alt.Tooltip("name:N", title=t("luecken.col.district", lang)),
                  alt.Tooltip("share:Q", title="%", format=".1f")],
     ).properties(title=title, height=alt.Step(18))  # fmt: skip
+    # charts lay out left to right in every language (the RTL shell would shift the labels)
+    st.html("<style>[data-testid='stVegaLiteChart']{direction:ltr}</style>")
     st.altair_chart(chart, width="stretch")
 
 
