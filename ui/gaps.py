@@ -111,7 +111,7 @@ def controls(query: GapQuery, frame: pd.DataFrame, lang: str) -> GapQuery:
         return {"options": ("", *ids),
                 "format_func": lambda v: t(f"{prefix}.{v}", lang) if v else every[url]}  # fmt: skip
 
-    left, middle, right = st.columns(3)
+    left, middle = st.columns(2)
     with left:
         st.selectbox(t("finder.field", lang), key="g_feld", **options(FIELD_IDS, "field", "feld"))
         st.selectbox(t("finder.kind", lang), key="g_art", **options(KIND_IDS, "kind", "art"))
@@ -121,7 +121,8 @@ def controls(query: GapQuery, frame: pd.DataFrame, lang: str) -> GapQuery:
         st.slider(t("luecken.radius", lang), RADIUS_MIN, RADIUS_MAX, step=RADIUS_STEP,
                   key="g_r", format="%d km", help=t("luecken.radius_help", lang))  # fmt: skip
         st.slider(t("luecken.k", lang), K_MIN, K_MAX, key="g_k", help=t("luecken.k_help", lang))
-    with right:
+    advanced = query.demand != "einwohner" or query.decay != "keine" or query.include_demo
+    with st.expander(t("luecken.more_settings", lang), expanded=advanced):
         st.radio(t("luecken.demand", lang), tuple(DEMANDS), key="g_nachfrage",
                  format_func=lambda v: t(f"luecken.demand.{DEMANDS[v]}", lang))  # fmt: skip
         st.radio(t("luecken.decay", lang), tuple(DECAYS), key="g_abfall", horizontal=True,
