@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import re
 from dataclasses import replace
 
 import altair as alt
@@ -53,6 +54,15 @@ _WIDGETS = {"field": "g_feld", "kind": "g_art", "group": "g_gruppe", "radius_km"
 SITE_COLOR = "#0072B2"  # Okabe-Ito blue: suggested sites (greedy)
 EXACT_COLOR = "#CC79A7"  # Okabe-Ito purple: exact optimum where it differs
 SITE_TIME_LIMIT_S = 10.0
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]{}()#+\-.!|~<>$:])")
+
+
+def plain(text: object) -> str:
+    """Data text for a widget label, which Streamlit renders as Markdown: every Markdown
+    character backslash-escaped, so a name shows exactly as stored (no link, no icon)."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def _tr(lang: str):
@@ -402,7 +412,7 @@ def _click_actions(outcome: GapOutcome, out: dict, lang: str) -> None:
     if len(hit):
         row = hit.iloc[0]
         name = t("luecken.hypothetical", lang) if row.get("hypothetical") else row["name"]
-        st.button(t("luecken.remove_this", lang, name=name), key="g_click_remove",
+        st.button(t("luecken.remove_this", lang, name=plain(name)), key="g_click_remove",
                   on_click=_click_change,
                   args=(query.remove(str(row["service_id"])), click))  # fmt: skip
         return
@@ -412,7 +422,7 @@ def _click_actions(outcome: GapOutcome, out: dict, lang: str) -> None:
         return
     added = query.add(lat, lon)
     if added != query:
-        st.button(t("luecken.add_here", lang, place=nearest_place_name(lat, lon)),
+        st.button(t("luecken.add_here", lang, place=plain(nearest_place_name(lat, lon))),
                   key="g_click_add", on_click=_click_change, args=(added, click))  # fmt: skip
 
 
@@ -446,7 +456,7 @@ def sites_section(outcome: GapOutcome, suggestion: Suggestion | None, lang: str)
     st.caption(t("luecken.sites_note", lang, km=km))
     best = suggestion.greedy.sites[0]
     row = outcome.result.places.iloc[best]
-    st.button(t("luecken.try_site", lang, place=row["name"]), key="g_try_site",
+    st.button(t("luecken.try_site", lang, place=plain(row["name"])), key="g_try_site",
               on_click=_change, args=(q.add(row["lat"], row["lon"]),))  # fmt: skip
 
 
@@ -473,12 +483,12 @@ def what_if(outcome: GapOutcome, frame: pd.DataFrame, lang: str) -> None:
         elif located.status == "ambiguous":
             st.markdown(html.escape(t("finder.ambiguous", lang)))
             for i, match in enumerate(located.matches[:8]):
-                st.button(match.label, key=f"g_add_choice_{i}", on_click=_change,
+                st.button(plain(match.label), key=f"g_add_choice_{i}", on_click=_change,
                           args=(q.add(match.lat, match.lon),))  # fmt: skip
         else:
             st.error(t("luecken.add_not_found", lang), icon=":material/search_off:")
     for i, (lat, lon) in enumerate(q.added):
-        st.button(t("luecken.undo_add", lang, place=nearest_place_name(lat, lon)),
+        st.button(t("luecken.undo_add", lang, place=plain(nearest_place_name(lat, lon))),
                   key=f"g_undo_add_{i}", on_click=_change,
                   args=(q.remove(f"neu-{i}"),))  # fmt: skip
 
@@ -494,7 +504,7 @@ def what_if(outcome: GapOutcome, frame: pd.DataFrame, lang: str) -> None:
         names = frame.drop_duplicates("service_id").set_index("service_id")["name"]
         for sid in q.removed:
             label = names.get(sid, sid)
-            st.button(t("luecken.undo_remove", lang, name=label), key=f"g_undo_rm_{sid}",
+            st.button(t("luecken.undo_remove", lang, name=plain(label)), key=f"g_undo_rm_{sid}",
                       on_click=_change,
                       args=(q.with_(removed=tuple(r for r in q.removed if r != sid)),))
     if q.added or q.removed:

@@ -7,7 +7,7 @@ import pytest
 
 from i18n import t
 from tests.browser.axe import axe_violations, blocking, describe
-from tests.browser.conftest import full_page_screenshot, screenshot, wait_for_app
+from tests.browser.conftest import full_page_screenshot, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -17,8 +17,16 @@ _WIDTHS = """() => ['html', '[data-testid=stMain]', '[data-testid=stMainBlockCon
 
 
 def _open(page, path: str) -> None:
+    """Open the page and wait until the script has run and the district map is drawn.
+
+    (Not ``networkidle`` alone: on a loaded CI machine the page's two map frames and five
+    download files can keep the network busy past the timeout.)"""
     page.goto(page.base_url + path)
-    wait_for_app(page, timeout_ms=120_000)  # first visit: store seeded, MCLP solved
+    page.wait_for_selector('[data-testid="stMain"]', timeout=180_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=180_000)  # fmt: skip
+    page.frame_locator(MAP).first.locator(".leaflet-overlay-pane path").nth(44).wait_for(
+        timeout=120_000)  # fmt: skip
 
 
 def test_desktop_maps_axe_and_privacy(page):

@@ -83,3 +83,11 @@ def test_upload_choice_in_english_uses_population_until_a_file_comes(app):
 def test_other_languages_render(app, lang):
     _open(app, lang=lang, feld="beruf", abfall="gauss", kennzahl="zugang")
     assert app.title[0].value == t("luecken.title", lang)
+
+
+def test_data_text_in_button_labels_is_not_markdown():
+    from ui.gaps import plain
+
+    assert plain("[x](javascript:alert(1)) **b** :red[x]") == (
+        "\\[x\\]\\(javascript\\:alert\\(1\\)\\) \\*\\*b\\*\\* \\:red\\[x\\]")  # fmt: skip
+    assert plain("Göttingen") == "Göttingen"
