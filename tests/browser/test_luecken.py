@@ -52,6 +52,18 @@ def test_desktop_maps_axe_and_privacy(page):
     assert places.locator("path.leaflet-interactive").count() >= 1153 + 45
     page.wait_for_timeout(500)  # Leaflet's fade-in, for the screenshot only
     screenshot(page, "luecken_places")
+    # what-if by a map click: a click near the centre offers a hypothetical office there
+    before = main.locator("bdi").first.inner_text()
+    box = places.locator(".leaflet-container").bounding_box()
+    places.locator(".leaflet-container").click(position={"x": box["width"] * 0.52,
+                                                          "y": box["height"] * 0.45})
+    add = page.get_by_role("button", name=t("luecken.add_here", "de", place="")[:30])
+    add.wait_for(timeout=60_000)
+    add.click()
+    page.wait_for_url(lambda url: "neu=" in url, timeout=60_000)
+    page.wait_for_function(
+        "b => document.querySelector('[data-testid=stMain] bdi').innerText !== b", arg=before,
+        timeout=60_000)  # fmt: skip
     page.get_by_role("tab", name=t("luecken.tab_sites", "de"), exact=True).click()
     assert "Genaues Optimum" in main.inner_text()
     page.atlas.assert_clean()
