@@ -218,6 +218,7 @@ class GapOutcome:
     offices: pd.DataFrame  # the offices analysed (hypothetical ones included), row = nearest
     unplaced: pd.DataFrame  # matching offers without a map position (never silently dropped)
     removed_found: tuple[str, ...]  # ``removed`` ids that matched an offer
+    removed_names: tuple[str, ...]  # their names (for the report)
     demo_used: bool  # demo offers are among the offices
     demand_source: str  # "population", "foreign" or "upload"
 
@@ -272,6 +273,7 @@ def run(
     selected = matching_offers(frame, query)
     removed_mask = selected["service_id"].isin(query.removed)
     removed_found = tuple(dict.fromkeys(selected.loc[removed_mask, "service_id"]))
+    removed_names = tuple(dict.fromkeys(selected.loc[removed_mask, "name"].astype(str)))
     selected = selected[~removed_mask]
     placed = selected["lat"].notna() & selected["lon"].notna()
     unplaced = selected[~placed]
@@ -288,7 +290,8 @@ def run(
                      decay=query.decay_id)  # fmt: skip
     demo_used = bool(offices["is_demo"].astype(bool).any()) if len(offices) else False
     return GapOutcome(query=query, result=result, offices=offices, unplaced=unplaced,
-                      removed_found=removed_found, demo_used=demo_used,
+                      removed_found=removed_found, removed_names=removed_names,
+                      demo_used=demo_used,
                       demand_source=source)  # fmt: skip
 
 

@@ -119,6 +119,8 @@ def test_what_if_changes_every_figure(frame):
     one = base.offices["service_id"].iloc[0]
     removed = run(frame, GapQuery(field="jugendarbeit", removed=(one,)))
     assert removed.removed_found == (one,)
+    assert removed.removed_names == (base.offices.loc[base.offices["service_id"] == one,
+                                                      "name"].iloc[0],)  # fmt: skip
     assert removed.result.n_offices == base.result.n_offices - (base.offices["service_id"]
                                                                 == one).sum()  # fmt: skip
     assert removed.result.totals["inhabitants_beyond"] >= base.result.totals["inhabitants_beyond"]
