@@ -27,6 +27,7 @@ No Streamlit import here.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -162,6 +163,9 @@ def greedy(inst: Instance, k: int) -> SiteSolution:
     )  # fmt: skip
 
 
+_PULP_V4_NOTICES = r".*(PuLP 4\.0|deprecated; in PuLP 4).*"
+
+
 def mclp_model(inst: Instance, k: int, *, dense: bool = False):
     """The MCLP of ``inst`` as a ``spopt.locate.MCLP`` (PuLP model inside, not solved).
 
@@ -175,13 +179,22 @@ def mclp_model(inst: Instance, k: int, *, dense: bool = False):
     from spopt.locate import MCLP
     from spopt.locate.base import FacilityModelBuilder
 
+    # PuLP 3.3 (pinned) announces its 4.0 API on every variable spopt creates; the calls
+    # are correct for the pinned version, so those notices are silenced here only.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_PULP_V4_NOTICES, category=DeprecationWarning)
+        return _mclp_model(inst, k, dense=dense, pulp=pulp, MCLP=MCLP,
+                           builder=FacilityModelBuilder)  # fmt: skip
+
+
+def _mclp_model(inst: Instance, k: int, *, dense: bool, pulp, MCLP, builder):
     n_cli, n_fac = inst.cover.shape
     if dense:
         cost = np.where(inst.cover, 0.0, 1.0)
         return MCLP.from_cost_matrix(cost, inst.weight, service_radius=0.5, p_facilities=k)
     model = MCLP("mclp", pulp.LpProblem("mclp", pulp.LpMaximize))
-    FacilityModelBuilder.add_facility_integer_variable(model, range(n_fac), "x[{i}]")
-    FacilityModelBuilder.add_client_integer_variable(model, range(n_cli), "y[{i}]")
+    builder.add_facility_integer_variable(model, range(n_fac), "x[{i}]")
+    builder.add_client_integer_variable(model, range(n_cli), "y[{i}]")
     model.aij = inst.cover.astype(float)
     x, y = model.fac_vars, model.cli_vars
     model.problem += (pulp.LpAffineExpression(
@@ -189,7 +202,7 @@ def mclp_model(inst: Instance, k: int, *, dense: bool = False):
     for i in range(n_cli):
         reach = pulp.LpAffineExpression([(x[j], 1) for j in np.flatnonzero(inst.cover[i])])
         model.problem += reach >= y[i]
-    FacilityModelBuilder.add_facility_constraint(model, k)
+    builder.add_facility_constraint(model, k)
     return model
 
 
@@ -207,9 +220,12 @@ def exact(inst: Instance, k: int, time_limit_s: float = DEFAULT_TIME_LIMIT_S) ->
         return SiteSolution((), (), 0.0, "optimal", time.perf_counter() - t0)
     k_eff = min(k, n_fac)  # spopt needs sum(x) == p: more sites than candidates is moot
     model = mclp_model(inst, k_eff)
-    solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1, int(np.ceil(time_limit_s))))
     try:
-        model.solve(solver, results=False)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=_PULP_V4_NOTICES,
+                                    category=DeprecationWarning)  # fmt: skip
+            solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1, int(np.ceil(time_limit_s))))
+            model.solve(solver, results=False)
     except RuntimeError:  # spopt: "Model is not solved" (no solution within the limit)
         return SiteSolution((), (), 0.0, "failed", time.perf_counter() - t0)
     chosen = [j for j, x in enumerate(model.fac_vars) if (x.value() or 0) > 0.5]
