@@ -189,7 +189,9 @@ def accounts_admin(user: User, lang: str) -> None:
             format_func=nets.get,
             placeholder=t("accounts.networks_placeholder", lang),
         )
-        create = st.form_submit_button(t("accounts.create_button", lang), type="primary")
+        create = st.form_submit_button(
+            t("accounts.create_button", lang), type="primary", key="acc_create_submit"
+        )
     if create:
         _run(
             lang,
@@ -269,7 +271,7 @@ def _edit(
             format_func=nets.get,
             placeholder=t("accounts.networks_placeholder", lang),
         )
-        save = st.form_submit_button(t("accounts.save", lang), type="primary")
+        save = st.form_submit_button(t("accounts.save", lang), type="primary", key=f"{key}_save")
     if save:
         changes = {"display_name": display, "email": email, "networks": networks}
         if not locked_role:

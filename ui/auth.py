@@ -248,7 +248,9 @@ def change_password_form(user: User, lang: str) -> None:
             key="pw_repeat",
             autocomplete="new-password",
         )
-        submitted = st.form_submit_button(t("accounts.change_password", lang), type="primary")
+        submitted = st.form_submit_button(
+            t("accounts.change_password", lang), type="primary", key="pw_submit"
+        )
     if not submitted:
         return
     if new != repeat:
