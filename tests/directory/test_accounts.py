@@ -28,16 +28,18 @@ PASSWORD = "richtig-langes-passwort"
 def cheap_hashes(monkeypatch):
     from argon2 import PasswordHasher
 
-    monkeypatch.setattr(accounts_module, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))  # fmt: skip
+    monkeypatch.setattr(
+        accounts_module, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture
 def acc(store):
     ensure_networks(store)
     accounts = Accounts(store)
-    accounts.create("ada", role="admin", password=PASSWORD, actor="setup",
-                    must_change_password=False)  # fmt: skip
+    accounts.create(
+        "ada", role="admin", password=PASSWORD, actor="setup", must_change_password=False
+    )
     return accounts
 
 
@@ -52,8 +54,14 @@ def login(store, name, password):
 
 def test_create_with_one_time_password_must_change(acc):
     nets = list(acc.network_ids())[:2]
-    info, otp = acc.create("Kim", role="coordinator", networks=nets, display_name=" Kim K. ",
-                           email="Kim@Example.org", actor="ada")  # fmt: skip
+    info, otp = acc.create(
+        "Kim",
+        role="coordinator",
+        networks=nets,
+        display_name=" Kim K. ",
+        email="Kim@Example.org",
+        actor="ada",
+    )
     assert (info.username, info.networks, info.display_name) == ("kim", tuple(nets), "Kim K.")
     assert otp and len(otp) >= 20 and info.must_change_password
     user = login(acc.store, "kim", otp)
@@ -66,10 +74,15 @@ def test_create_with_one_time_password_must_change(acc):
 
 @pytest.mark.parametrize(
     ("kwargs", "code"),
-    [({"username": "x"}, "username"), ({"role": "root"}, "role"),
-     ({"networks": ["atlantis"]}, "network"), ({"email": "not-an-address"}, "email"),
-     ({"password": "short"}, "password_short"), ({"username": "ada"}, "exists")],
-)  # fmt: skip
+    [
+        ({"username": "x"}, "username"),
+        ({"role": "root"}, "role"),
+        ({"networks": ["atlantis"]}, "network"),
+        ({"email": "not-an-address"}, "email"),
+        ({"password": "short"}, "password_short"),
+        ({"username": "ada"}, "exists"),
+    ],
+)
 def test_create_refuses_bad_input_and_changes_nothing(acc, kwargs, code):
     before = (acc.list(), len(audit_rows(acc.store)))
     args = {"username": "neu", "role": "viewer", "actor": "ada"} | kwargs
@@ -84,29 +97,48 @@ def test_every_change_is_audited_without_password_or_hash(acc):
     _, otp = acc.create("kim", role="viewer", actor="ada")
     acc.set_password("kim", "kims-erstes-passwort", actor="kim")
     v = acc.get("kim").version
-    acc.update("kim", {"role": "coordinator", "networks": [net], "email": "kim@example.org"},
-               actor="ada", expected_version=v)  # fmt: skip
+    acc.update(
+        "kim",
+        {"role": "coordinator", "networks": [net], "email": "kim@example.org"},
+        actor="ada",
+        expected_version=v,
+    )
     _, otp2 = acc.reset_password("kim", actor="ada", expected_version=acc.get("kim").version)
     acc.set_password("kim", "kims-eigenes-passwort", actor="kim")
     acc.set_disabled("kim", True, actor="ada", expected_version=acc.get("kim").version)
     acc.set_disabled("kim", False, actor="ada", expected_version=acc.get("kim").version)
     history = acc.history("kim")
-    assert [h.action for h in history] == ["enable", "disable", "password_change",
-                                           "password_reset", "update", "password_change",
-                                           "create"]  # fmt: skip
+    assert [h.action for h in history] == [
+        "enable",
+        "disable",
+        "password_change",
+        "password_reset",
+        "update",
+        "password_change",
+        "create",
+    ]
     assert [h.actor for h in history] == ["ada", "ada", "kim", "ada", "ada", "kim", "ada"]
-    assert history[5].changes == {"must_change_password": (True, False),
-                                  "password": (None, "set")}  # fmt: skip
-    assert history[4].changes == {"role": ("viewer", "coordinator"), "networks": ([], [net]),
-                                  "email": (None, "kim@example.org")}  # fmt: skip
+    assert history[5].changes == {"must_change_password": (True, False), "password": (None, "set")}
+    assert history[4].changes == {
+        "role": ("viewer", "coordinator"),
+        "networks": ([], [net]),
+        "email": (None, "kim@example.org"),
+    }
     assert history[3].changes["password"] == (None, "set")
     assert history[3].changes["must_change_password"] == (False, True)
     assert history[1].changes["disabled_at"][1] is not None
     with acc.store.session() as s:
         hashes = list(s.scalars(select(Account.password_hash)))
     blob = json.dumps([(r.before, r.after) for r in audit_rows(acc.store)])
-    for secret in (otp, otp2, "kims-erstes-passwort", "kims-eigenes-passwort", PASSWORD,
-                   *hashes, "$argon2"):  # fmt: skip
+    for secret in (
+        otp,
+        otp2,
+        "kims-erstes-passwort",
+        "kims-eigenes-passwort",
+        PASSWORD,
+        *hashes,
+        "$argon2",
+    ):
         assert secret not in blob
 
 
@@ -174,24 +206,34 @@ def test_create_admin_cli_writes_to_the_store(store, monkeypatch, tmp_path):
     monkeypatch.setenv("ATLAS_USERS_FILE", str(tmp_path / "none.toml"))
     url = store_url(store)
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
-    code, out, err = run_cli("create-admin", "--username", "Admin", "--password-stdin",
-                             "--database-url", url)  # fmt: skip
+    code, out, err = run_cli(
+        "create-admin", "--username", "Admin", "--password-stdin", "--database-url", url
+    )
     assert code == 0, err
     assert "admin 'admin' created" in out
     assert login(store, "admin", PASSWORD).role == "admin"
     assert [h.actor for h in Accounts(store).history("admin")] == ["cli:operator"]
     monkeypatch.setattr(sys, "stdin", io.StringIO("noch-ein-passwort\n"))
-    code, _, err = run_cli("create-admin", "--username", "admin", "--password-stdin",
-                           "--database-url", url)  # fmt: skip
+    code, _, err = run_cli(
+        "create-admin", "--username", "admin", "--password-stdin", "--database-url", url
+    )
     assert code == 1 and "exists already" in err
     monkeypatch.setattr(sys, "stdin", io.StringIO("noch-ein-passwort\n"))
-    code, _, err = run_cli("create-admin", "--username", "admin", "--password-stdin",
-                           "--replace", "--database-url", url)  # fmt: skip
+    code, _, err = run_cli(
+        "create-admin",
+        "--username",
+        "admin",
+        "--password-stdin",
+        "--replace",
+        "--database-url",
+        url,
+    )
     assert code == 0, err
     assert login(store, "admin", "noch-ein-passwort").role == "admin"
     monkeypatch.setattr(sys, "stdin", io.StringIO("kurz\n"))
-    code, _, err = run_cli("create-admin", "--username", "x2", "--password-stdin",
-                           "--database-url", url)  # fmt: skip
+    code, _, err = run_cli(
+        "create-admin", "--username", "x2", "--password-stdin", "--database-url", url
+    )
     assert code == 1 and "at least 12" in err and Accounts(store).get("x2") is None
 
 

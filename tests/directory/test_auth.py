@@ -36,8 +36,9 @@ def cheap_hashes(monkeypatch):
     busy CI core one default verify takes ~0.3 s). The real parameters are the library's."""
     from argon2 import PasswordHasher
 
-    monkeypatch.setattr(accounts_module, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))  # fmt: skip
+    monkeypatch.setattr(
+        accounts_module, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 class Clock:
@@ -58,8 +59,9 @@ def users(store):
 
 
 def login(store, name, password, *, client="a", throttle, verify=verify_password):
-    return authenticate(name, password, store=store, client=client, throttle=throttle,
-                        verify=verify)  # fmt: skip
+    return authenticate(
+        name, password, store=store, client=client, throttle=throttle, verify=verify
+    )
 
 
 def test_password_stored_only_as_salted_hash(users):
@@ -84,8 +86,9 @@ def test_login_ok_returns_role_and_networks(users):
     assert login(users, "admin", PASSWORD, throttle=Throttle()).can_edit_network("x")
 
 
-@pytest.mark.parametrize(("name", "password"), [("admin", "wrong"), ("nobody", PASSWORD),
-                                                ("admin", ""), ("", "")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "password"), [("admin", "wrong"), ("nobody", PASSWORD), ("admin", ""), ("", "")]
+)
 def test_wrong_login_same_message(users, name, password):
     with pytest.raises(AuthError, match="username or password is wrong") as exc:
         login(users, name, password, throttle=Throttle())
@@ -155,7 +158,7 @@ def test_delay_grows_progressively_up_to_the_cap():
         clock.now += throttle.wait_seconds("admin", "a")
         assert throttle.acquire("admin", "a") == 0.0  # admitted once the wait has passed
         waits.append(throttle.wait_seconds("admin", "a"))
-    assert waits[:PAIR_FREE - 1] == [0.0] * (PAIR_FREE - 1)
+    assert waits[: PAIR_FREE - 1] == [0.0] * (PAIR_FREE - 1)
     assert waits[PAIR_FREE - 1 : PAIR_FREE + 3] == [2.0, 4.0, 8.0, 16.0]
     assert max(waits) == auth.MAX_DELAY_S
 
@@ -259,9 +262,13 @@ def test_disabled_account_refused_only_after_the_right_password(users):
 
 @pytest.mark.parametrize(
     ("username", "password", "role", "message"),
-    [("a", PASSWORD, "admin", "username"), ("ok", "short", "admin", "at least 12"),
-     ("ok", PASSWORD, "root", "role must be"), ("Bad Name", PASSWORD, "viewer", "username")],
-)  # fmt: skip
+    [
+        ("a", PASSWORD, "admin", "username"),
+        ("ok", "short", "admin", "at least 12"),
+        ("ok", PASSWORD, "root", "role must be"),
+        ("Bad Name", PASSWORD, "viewer", "username"),
+    ],
+)
 def test_create_user_validates(tmp_path, store, username, password, role, message):
     path = tmp_path / "u.toml"
     with pytest.raises(AuthError, match=message):
@@ -286,8 +293,15 @@ def test_duplicate_user_refused(users, tmp_path):
 def test_file_writer_keeps_every_field_of_other_accounts(tmp_path):
     """The old writer kept four keys: adding an account wiped the others' e-mail (OIDC)."""
     path = tmp_path / "users.toml"
-    create_user("kim", PASSWORD, "coordinator", ("heide",), path=path,
-                display_name='Kim "K." Ö', email="kim@example.org")  # fmt: skip
+    create_user(
+        "kim",
+        PASSWORD,
+        "coordinator",
+        ("heide",),
+        path=path,
+        display_name='Kim "K." Ö',
+        email="kim@example.org",
+    )
     with path.open("a") as fh:
         fh.write('team = "Nord"\nmust_change_password = true\n')
     create_user("ada", PASSWORD, "admin", path=path)

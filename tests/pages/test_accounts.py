@@ -22,8 +22,9 @@ PASSWORD = "richtig-langes-passwort"
 def store(tmp_path, monkeypatch):
     """A fresh store with the regional networks; admin ``ada`` and coordinator ``kim``
     come from an accounts file (imported by the app on the first run)."""
-    monkeypatch.setattr(accounts_module, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))  # fmt: skip
+    monkeypatch.setattr(
+        accounts_module, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'atlas.sqlite'}")
     users = tmp_path / "users.toml"
     monkeypatch.setenv("ATLAS_USERS_FILE", str(users))
@@ -50,8 +51,11 @@ def _fresh():
 
 
 def _texts(app) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success",
-                                  "text", "code") for e in getattr(app, kind)]  # fmt: skip
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "info", "warning", "error", "success", "text", "code")
+        for e in getattr(app, kind)
+    ]
     return " ".join(str(p) for p in parts)
 
 
@@ -100,8 +104,7 @@ def test_create_account_one_time_password_shown_once_then_forced_change(app, sto
     assert info.role == "coordinator" and info.networks == (net_id,)
     assert info.must_change_password
 
-    user = _login(_fresh(),
-                  "neu.koordination", otp)  # fmt: skip
+    user = _login(_fresh(), "neu.koordination", otp)
     assert t("accounts.must_change", "de") in _texts(user)
     assert len(user.dataframe) == 0  # no data before the new password
     user.text_input(key="pw_new").input("mein-neues-passwort")
@@ -176,16 +179,19 @@ def test_disable_and_enable(app, store):
     assert own.disabled and own.help == t("accounts.help.own_account", "de")
 
 
-OIDC = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-        "client_id": "atlas", "client_secret": "s",
-        "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}  # fmt: skip
+OIDC = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "atlas",
+    "client_secret": "s",
+    "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
+}
 
 
 @pytest.mark.parametrize("verified", [None, False, "false", ""])
 def test_oidc_requires_a_verified_email(app, store, verified):
     Accounts(store).import_file(accounts_module.users_file())
-    Accounts(store).update("kim", {"email": "kim@example.org"}, actor="ada",
-                           expected_version=None)  # fmt: skip
+    Accounts(store).update("kim", {"email": "kim@example.org"}, actor="ada", expected_version=None)
     app.secrets["auth"] = OIDC
     claims = {"is_logged_in": True, "email": "kim@example.org"}
     if verified is not None:
