@@ -102,11 +102,14 @@ def history_frame(acc: Accounts, nets: dict[str, str], lang: str) -> pd.DataFram
     rows = []
     for ch in acc.history():
         action = t(f"accounts.action.{ch.action}", lang) if ch.action in ACTIONS else ch.action
+        changes = ch.changes
+        if ch.action in ("create", "import"):
+            changes = {k: v for k, v in changes.items() if v[1] not in (None, "", [], False)}
         what = "; ".join(
             f"{t(f'accounts.field.{k}', lang)}: "
             + (f"{_show(k, b, nets, lang)} → " if ch.action not in ("create", "import") else "")
             + _show(k, a, nets, lang)
-            for k, (b, a) in ch.changes.items()
+            for k, (b, a) in changes.items()
         )
         rows.append(
             {
@@ -170,6 +173,7 @@ def accounts_admin(user: User, lang: str) -> None:
             help=t("accounts.help.username", lang),
         )
         display = c2.text_input(t("accounts.field.display_name", lang), key="acc_new_display")
+        c1, c2 = st.columns(2)  # rows, so that a phone stacks them in order
         email = c1.text_input(
             t("accounts.field.email", lang),
             key="acc_new_email",
@@ -223,7 +227,8 @@ def accounts_admin(user: User, lang: str) -> None:
     if history.empty:
         st.caption(t("accounts.history_empty", lang))
     else:
-        st.dataframe(history, hide_index=True, width="stretch")
+        wide = {t("accounts.col.changes", lang): st.column_config.TextColumn(width="large")}
+        st.dataframe(history, hide_index=True, width="stretch", column_config=wide)
 
 
 def _edit(
@@ -252,6 +257,7 @@ def _edit(
             help=t("accounts.help.email", lang),
         )
         locked_role = me or last_admin
+        c1, c2 = st.columns(2)
         role = c1.selectbox(
             t("accounts.field.role", lang),
             ROLES,
