@@ -26,7 +26,6 @@ PAGES = [
     ("/handlungsfelder", True),
     ("/info", False),
     ("/daten", False),
-    ("/beratung?q=Hannover&lang=ar", True),
 ]
 #: every frame reports CSP violations into this list (besides the console)
 CSP_PROBE = """
