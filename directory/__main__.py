@@ -194,10 +194,12 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
         if getpass.getpass("Repeat password: ") != password:
             raise ValueError("passwords do not match")
     store = _store(args)
-    import_file_if_changed(Accounts(store), users_file())
+    accounts = Accounts(store)
+    import_file_if_changed(accounts, users_file())
+    existed = accounts.get(args.username) is not None
     user = create_user(args.username, password, "admin", store=store, replace=args.replace,
                        actor=f"cli:{args.actor}")  # fmt: skip
-    print(f"admin {user.username!r} {'updated' if args.replace else 'created'}")
+    print(f"admin {user.username!r} {'updated' if existed else 'created'}")
     return 0
 
 

@@ -219,7 +219,7 @@ def test_create_admin_cli_writes_to_the_store(store, monkeypatch, tmp_path):
     )
     assert code == 1 and "exists already" in err
     monkeypatch.setattr(sys, "stdin", io.StringIO("noch-ein-passwort\n"))
-    code, _, err = run_cli(
+    code, out, err = run_cli(
         "create-admin",
         "--username",
         "admin",
@@ -229,6 +229,7 @@ def test_create_admin_cli_writes_to_the_store(store, monkeypatch, tmp_path):
         url,
     )
     assert code == 0, err
+    assert "admin 'admin' updated" in out
     assert login(store, "admin", "noch-ein-passwort").role == "admin"
     monkeypatch.setattr(sys, "stdin", io.StringIO("kurz\n"))
     code, _, err = run_cli(
