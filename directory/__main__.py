@@ -229,8 +229,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_create_admin(args: argparse.Namespace) -> int:
+    """Create the first (or another) admin account in the store; ``--replace`` sets a new
+    password (and the admin role) for an existing account, e.g. a forgotten one."""
     import getpass
 
+    from directory.accounts import Accounts, import_file_if_changed, users_file
     from directory.auth import create_user
 
     if args.password_stdin:
@@ -241,8 +244,13 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
         password = getpass.getpass("Password: ")
         if getpass.getpass("Repeat password: ") != password:
             raise ValueError("passwords do not match")
-    user = create_user(args.username, password, "admin")
-    print(f"admin {user.username!r} created")
+    store = _store(args)
+    accounts = Accounts(store)
+    import_file_if_changed(accounts, users_file())
+    existed = accounts.get(args.username) is not None
+    user = create_user(args.username, password, "admin", store=store, replace=args.replace,
+                       actor=f"cli:{args.actor}")  # fmt: skip
+    print(f"admin {user.username!r} {'updated' if existed else 'created'}")
     return 0
 
 
@@ -304,9 +312,14 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("file")
     res.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    adm = sub.add_parser("create-admin", help="create an admin account")
+    adm = sub.add_parser("create-admin", parents=[common],
+                         help="create an admin account in the store")  # fmt: skip
     adm.add_argument("--username", required=True)
-    adm.add_argument("--password-stdin", action="store_true")
+    adm.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of stdin")  # fmt: skip
+    adm.add_argument("--replace", action="store_true",
+                     help="the account exists: set this password and the admin role")  # fmt: skip
+    adm.add_argument("--actor", default="operator", help="name recorded in the history")
     return parser
 
 

@@ -6,10 +6,15 @@ Format: JSON (gzip-compressed when the file name ends in ``.gz``)::
      "created_at": "...", "tables": {"<table>": {"columns": [...], "rows": [[...], ...]}},
      "counts": {"<table>": n}, "sha256": "<hash of the canonical tables JSON>"}
 
+The file is written with mode 0600 (owner only; see :func:`write_private`): it holds the
+audit log with user names and the accounts with their password hashes.
+
 Values are JSON-native; datetimes/dates are ISO strings and are converted back by column
 type, so a backup moves between SQLite and PostgreSQL. :func:`restore` validates the whole
 file first (marker, version, tables, columns, counts, checksum) and then replaces the content
-in ONE transaction; a truncated, corrupted or foreign file is refused and nothing changes.
+in ONE transaction (a table the file does not have and that no other table links to — e.g.
+the accounts, restoring a backup older than them — keeps its content); a truncated,
+corrupted or foreign file is refused and nothing changes.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import os
 import zlib
 from pathlib import Path
 from typing import Any
@@ -93,10 +99,27 @@ def backup(store: Store, path: str | Path) -> dict[str, int]:
     }  # fmt: skip
     data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(gzip.compress(data, mtime=0) if path.name.endswith(".gz") else data)
-    tmp.replace(path)
+    write_private(path, gzip.compress(data, mtime=0) if path.name.endswith(".gz") else data)
     return doc["counts"]
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` readable by the owner only (0600), atomically: the temporary file is
+    created 0600 (never world-readable, whatever the umask) and then renamed over ``path``.
+    A backup holds the audit log with user names and the accounts' password hashes."""
+    tmp = path.with_name(path.name + ".part")
+    tmp.unlink(missing_ok=True)  # a stale .part of an older run may have other permissions
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def read_backup(path: str | Path) -> dict[str, Any]:
@@ -153,11 +176,18 @@ def restore(store: Store, path: str | Path) -> dict[str, int]:
     store.create_schema()
     tables = _tables()
     counts: dict[str, int] = {}
+    # A table the backup lacks (written before the table existed) and that nothing links
+    # to keeps its content, e.g. the accounts when an older backup is restored.
+    kept = {t.name for t in tables if t.name not in doc["tables"] and not t.foreign_keys
+            and not any(fk.column.table is t for o in tables for fk in o.foreign_keys)}  # fmt: skip
     with store.engine.begin() as conn:
         for table in reversed(tables):
-            conn.execute(delete(table))
+            if table.name not in kept:
+                conn.execute(delete(table))
         for table in tables:
             body = doc["tables"].get(table.name)
+            if table.name in kept:
+                continue
             if not body or not body["rows"]:
                 counts[table.name] = 0
                 continue

@@ -267,6 +267,37 @@ class AuditLog(Base):
     after: Mapped[dict | None] = mapped_column(JSON)
 
 
+# --- accounts (package "accounts": directory/accounts.py) ---------------------------------
+class Account(Record, Base):
+    """A login of the maintenance page (see :mod:`directory.accounts`).
+
+    Accounts live in the store, not in a per-replica file, so every app replica on one
+    PostgreSQL sees the same accounts and their history. Every change is written to
+    ``audit_log`` (``table_name = "account"``) without the password hash.
+    """
+
+    __tablename__ = "account"
+
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    #: "admin" | "coordinator" | "viewer"
+    role: Mapped[str] = mapped_column(String(20))
+    #: regional-network ids a coordinator edits
+    networks: Mapped[list[str]] = mapped_column(JSON, default=list)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    #: verified OIDC e-mail address mapped to this account (compared case-insensitively)
+    email: Mapped[str | None] = mapped_column(String(200), index=True)
+    #: argon2id hash; None: no password login (e.g. OIDC only)
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    #: the password was set by an admin: the user must choose a new one at the next login
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    disabled_at: Mapped[dt.datetime | None]
+    #: raised on password change/reset and disabling: sessions of an older epoch end
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- end accounts -----------------------------------------------------------------------
+
+
 class SchemaVersion(Base):
     """Applied schema versions (see :meth:`directory.store.Store.create_schema`)."""
 

@@ -6,6 +6,7 @@ from directory.editing import TABLES
 from directory.taxonomy import KIND_IDS
 from i18n import t
 from ui import forms
+from ui.accounts import admin_tab, admin_tab_label
 from ui.auth import account_box, require_login
 from ui.blocks import staff_language_note
 from ui.state import language
@@ -25,9 +26,10 @@ forms.flash(lang)
 may_write = user.role in ("admin", "coordinator")
 all_ = t("daten.all", lang)
 
-tab_list, tab_net, tab_io = st.tabs(
-    [t("daten.tab.records", lang), t("daten.tab.networks", lang), t("daten.tab.io", lang)]
-)
+tab_list, tab_net, tab_io, *tab_accounts = st.tabs(
+    [t("daten.tab.records", lang), t("daten.tab.networks", lang), t("daten.tab.io", lang),
+     *admin_tab_label(user, lang)]
+)  # fmt: skip
 with tab_list:
     table = st.radio(t("daten.table", lang), list(TABLES), horizontal=True, key="daten_table",
                      format_func=lambda k: t(f"daten.table.{k}", lang))  # fmt: skip
@@ -144,3 +146,5 @@ with tab_io:
         forms.import_section(ed, user, lang)
         st.subheader(t("daten.export", lang))
         forms.export_section(ed, list(frame["id"]) if table == "service" else None, lang)
+
+admin_tab(tab_accounts, user, lang)

@@ -1,44 +1,49 @@
 """Login for the maintenance page: password form, optional OIDC, idle timeout, logout.
 
-* **Password login** against the accounts file (:mod:`directory.auth`, ``ATLAS_USERS_FILE``;
-  argon2id hashes, throttling of repeated failures).
+* **Password login** against the accounts in the store (:mod:`directory.accounts`;
+  argon2id hashes; throttling per user and per client, see :mod:`directory.auth`). The
+  client is the address Streamlit sees (``st.context.ip_address``); behind the reverse
+  proxy of ``deploy/`` Streamlit's server (uvicorn) takes it from ``X-Forwarded-For`` of
+  the trusted proxy (``FORWARDED_ALLOW_IPS``). Accounts of an accounts file
+  (``ATLAS_USERS_FILE``) missing in the store are imported once.
+* A password an admin set (new account, reset) must be changed before anything else.
 * **OIDC** through ``st.login`` when an ``[auth]`` section is configured in Streamlit secrets
-  (``.streamlit/secrets.toml``, never committed). The provider's verified e-mail address is
-  mapped onto an account of the accounts file, which gives the role and networks:
+  (``.streamlit/secrets.toml``, never committed). Only a *verified* e-mail address
+  (``email_verified`` true) is mapped onto an account, which gives role and networks:
 
-  1. an account whose ``email`` entry equals the address (case-insensitive), e.g.::
-
-         [users."kim"]
-         role = "coordinator"
-         networks = ["heide"]
-         email = "kim@example.org"
-         password_hash = "…"
-
+  1. the account whose e-mail (set on the admin tab) equals the address (case-insensitive);
   2. else the table ``[atlas.oidc_users]`` in the secrets, ``"kim@example.org" = "kim"``.
 
-  An address without an account gets no access (the page says so and offers logout).
+  An address without an active account gets no access (the page says so and offers logout).
   Without ``[auth]`` only the password form is shown.
 * The session (Streamlit ``session_state``, server side) holds the user, the login time and
   the time of the last activity. After :data:`IDLE_TIMEOUT` without activity, or
   :data:`MAX_SESSION` after login, the user is logged out with the message "Sitzung
-  abgelaufen". Role and networks are re-read from the accounts file on every page run, so a
-  changed or removed account takes effect at once.
+  abgelaufen". Role and networks are re-read from the store on every page run, so a
+  changed, disabled or reset account takes effect at once.
 
 Public pages never call this module.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import os
 import re
 import time
-import tomllib
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
+from babel.dates import format_timedelta
 
-from directory.auth import AuthError, User, authenticate, users_file
-from i18n import t
+from directory.accounts import Accounts, AuthError, User, import_file_if_changed, users_file
+from directory.auth import LOCAL_CLIENT, authenticate, throttle_wait
+from i18n import STAFF_FALLBACK, STAFF_LANGUAGES, t
+from ui.state import directory_store
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&@=\"'])")
 
 IDLE_TIMEOUT = float(os.environ.get("ATLAS_SESSION_IDLE_HOURS", "8")) * 3600
 MAX_SESSION = float(os.environ.get("ATLAS_SESSION_MAX_HOURS", "24")) * 3600
@@ -52,17 +57,32 @@ USER, LOGIN_AT, SEEN_AT, METHOD, NOTICE = (
 )
 
 
-def _accounts() -> dict[str, dict[str, Any]]:
-    path = users_file()
-    if not path.exists():
-        return {}
-    with path.open("rb") as fh:
-        return tomllib.load(fh).get("users", {})
+def plain(text: Any) -> str:
+    r"""``text`` safe inside markdown (``st.error`` …): every markdown character escaped,
+    one line, so a typed or provided value can never become a link, image or markup.
+
+    >>> print(plain("![p](https://evil.example/r.png)"))
+    \!\[p\]\(https\://evil\.example/r\.png\)
+    """
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def _user_from(name: str, record: dict[str, Any]) -> User:
-    return User(name, record["role"], tuple(record.get("networks", ())),
-                record.get("display_name", ""))  # fmt: skip
+def accounts() -> Accounts:
+    """The accounts of the app's store (importing a changed accounts file first)."""
+    acc = Accounts(directory_store())
+    import_file_if_changed(acc, users_file())
+    return acc
+
+
+def client_address() -> str:
+    """The visitor's address as Streamlit sees it (forwarded by a trusted proxy), or
+    ``"local"`` when there is none (local use, tests). Used only for throttling, never
+    stored or logged."""
+    try:
+        ip = st.context.ip_address
+    except Exception:  # no session context
+        ip = None
+    return ip if isinstance(ip, str) and ip else LOCAL_CLIENT  # (AppTest: a mock object)
 
 
 def _secrets() -> Any:
@@ -77,19 +97,40 @@ def oidc_configured() -> bool:
     return bool(_secrets().get("auth"))
 
 
+def _oidc_mapping() -> dict[str, str]:
+    raw = _secrets().get("atlas", {}).get("oidc_users", {}) or {}
+    return {str(k).casefold(): str(v) for k, v in raw.items()}
+
+
 def user_for_email(email: str | None) -> User | None:
-    """The account an OIDC e-mail address maps to (see module doc), or ``None``."""
+    """The active account an OIDC e-mail address maps to (see module doc), or ``None``."""
     if not email:
         return None
-    email = email.strip().casefold()
-    accounts = _accounts()
-    for name, record in accounts.items():
-        if str(record.get("email", "")).strip().casefold() == email:
-            return _user_from(name, record)
-    mapping = {k.casefold(): v for k, v in
-               (_secrets().get("atlas", {}).get("oidc_users", {}) or {}).items()}  # fmt: skip
-    name = mapping.get(email)
-    return _user_from(name, accounts[name]) if name in accounts else None
+    acc = accounts()
+    info = acc.by_email(email)
+    if info is None:
+        name = _oidc_mapping().get(email.strip().casefold())
+        info = acc.get(name) if name else None
+    return info.user() if info is not None and info.active else None
+
+
+def email_verified(claims: Mapping[str, Any]) -> bool:
+    """True only if the provider says the e-mail address is verified (``true`` or
+    ``"true"``); a missing claim counts as not verified."""
+    value = claims.get("email_verified")
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def oidc_user(claims: Mapping[str, Any]) -> User:
+    """The account for the claims of an OIDC login; raises :class:`AuthError` with code
+    ``email_unverified`` or ``no_account``."""
+    email = str(claims.get("email") or "").strip()
+    if not email or not email_verified(claims):
+        raise AuthError("the e-mail address is not verified", "email_unverified")
+    user = user_for_email(email)
+    if user is None:
+        raise AuthError("no account for this e-mail address", "no_account", email=email)
+    return user
 
 
 def sign_in(user: User, method: str) -> None:
@@ -115,39 +156,72 @@ def current_user() -> User | None:
     if user is None:
         return None
     now = time.time()
-    if now - ss.get(SEEN_AT, 0) > IDLE_TIMEOUT or now - ss.get(LOGIN_AT, 0) > MAX_SESSION:
+    if now - ss.get(LOGIN_AT, 0) > MAX_SESSION or now - ss.get(SEEN_AT, 0) > IDLE_TIMEOUT:
         sign_out("expired")
         return None
-    record = _accounts().get(user.username)
-    if record is None:
+    fresh = accounts().user(user.username)
+    if fresh is None or fresh.epoch != user.epoch:  # removed, disabled, password reset
         sign_out("removed")
         return None
-    user = ss[USER] = _user_from(user.username, record)
+    user = ss[USER] = fresh
     ss[SEEN_AT] = now
     return user
 
 
-def _auth_message(exc: AuthError, lang: str) -> str:
-    wait = re.search(r"try again in (\d+)", str(exc))
-    if wait:
-        return t("auth.throttled", lang, seconds=wait.group(1))
-    return t("auth.wrong", lang)
+def wait_text(seconds: float, lang: str) -> str:
+    """The throttling message: whole seconds rounded up (CLDR plural forms of the UI
+    language), minutes from one minute on, "in a moment" below one second.
+
+    >>> print(wait_text(0.4, "de"))
+    Zu viele Fehlversuche. Bitte gleich noch einmal versuchen.
+    >>> print(wait_text(1.2, "de"))
+    Zu viele Fehlversuche. Bitte in 2 Sekunden erneut versuchen.
+    >>> print(wait_text(61, "en"))
+    Too many failed attempts. Please try again in 2 minutes.
+    """
+    if seconds < 1:
+        return t("accounts.login.throttled_moment", lang)
+    locale = lang if lang in STAFF_LANGUAGES else STAFF_FALLBACK
+    whole = math.ceil(seconds)
+    delta = (
+        dt.timedelta(seconds=whole) if whole < 60 else dt.timedelta(minutes=math.ceil(whole / 60))
+    )
+    text = format_timedelta(delta, threshold=1.0, locale=locale)
+    return t("accounts.login.throttled", lang, duration=text)
+
+
+def auth_message(exc: AuthError, lang: str) -> str:
+    """The UI-language text of a refused login or account change."""
+    wait = throttle_wait(exc)
+    if wait is not None:
+        return wait_text(wait, lang)
+    if exc.code == "wrong":
+        return t("auth.wrong", lang)
+    return t(f"accounts.error.{exc.code}", lang, **{k: str(v) for k, v in exc.values.items()})
 
 
 def login_form(lang: str) -> None:
     """Username/password form (and the SSO button when OIDC is configured)."""
+    accounts()  # imports a new or changed accounts file (audited) before the first login
     st.info(t("auth.required", lang), icon=":material/lock:")
     with st.form("login_form", clear_on_submit=True):
-        username = st.text_input(t("auth.username", lang), key="login_username",
-                                 autocomplete="username")  # fmt: skip
-        password = st.text_input(t("auth.password", lang), type="password",
-                                 key="login_password", autocomplete="current-password")  # fmt: skip
+        username = st.text_input(
+            t("auth.username", lang), key="login_username", autocomplete="username"
+        )
+        password = st.text_input(
+            t("auth.password", lang),
+            type="password",
+            key="login_password",
+            autocomplete="current-password",
+        )
         submitted = st.form_submit_button(t("auth.login", lang), type="primary")
     if submitted:
         try:
-            user = authenticate(username, password)
+            user = authenticate(
+                username, password, store=directory_store(), client=client_address()
+            )
         except AuthError as exc:
-            st.error(_auth_message(exc, lang), icon=":material/block:")
+            st.error(auth_message(exc, lang), icon=":material/block:")
         else:
             sign_in(user, "password")
             st.rerun()
@@ -158,20 +232,68 @@ def login_form(lang: str) -> None:
             st.login(provider) if provider else st.login()
 
 
+def change_password_form(user: User, lang: str) -> None:
+    """The user logged in with a password an admin set: choose a new one first."""
+    st.warning(t("accounts.must_change", lang), icon=":material/key:")
+    with st.form("password_change_form", clear_on_submit=True):
+        new = st.text_input(
+            t("accounts.new_password", lang),
+            type="password",
+            key="pw_new",
+            autocomplete="new-password",
+        )
+        repeat = st.text_input(
+            t("accounts.repeat_password", lang),
+            type="password",
+            key="pw_repeat",
+            autocomplete="new-password",
+        )
+        submitted = st.form_submit_button(
+            t("accounts.change_password", lang), type="primary", key="pw_submit"
+        )
+    if not submitted:
+        return
+    if new != repeat:
+        st.error(t("accounts.error.mismatch", lang))
+        return
+    try:
+        accounts().set_password(user.username, new, actor=user.username)
+    except AuthError as exc:
+        st.error(auth_message(exc, lang))
+        return
+    fresh = accounts().user(user.username)
+    if fresh is not None:
+        st.session_state[USER] = fresh
+        st.session_state[NOTICE] = "password_changed"
+    st.rerun()
+
+
 def require_login(lang: str) -> User | None:
     """The logged-in user; otherwise render the login and return ``None`` (caller stops)."""
     user = current_user()
     if user is not None:
+        notice = st.session_state.pop(NOTICE, None)
+        if notice == "password_changed":
+            st.success(t("accounts.password_changed", lang), icon=":material/check:")
+        if user.must_change_password and st.session_state.get(METHOD) == "password":
+            change_password_form(user, lang)
+            return None
         return user
     if oidc_configured() and st.user.is_logged_in:
-        mapped = user_for_email(st.user.get("email"))
-        if mapped is not None:
-            sign_in(mapped, "oidc")
-            return mapped
-        st.error(t("auth.oidc_no_account", lang, email=st.user.get("email") or "?"))
-        if st.button(t("auth.logout", lang), key="oidc_logout"):
-            st.logout()
-        return None
+        try:
+            mapped = oidc_user(st.user)
+        except AuthError as exc:
+            email = plain(st.user.get("email") or "?")
+            st.error(
+                t("auth.oidc_no_account", lang, email=email)
+                if exc.code == "no_account"
+                else auth_message(exc, lang)
+            )
+            if st.button(t("auth.logout", lang), key="oidc_logout"):
+                st.logout()
+            return None
+        sign_in(mapped, "oidc")
+        return mapped
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         st.warning(t(f"auth.{notice}", lang), icon="⏱️")
@@ -182,8 +304,14 @@ def require_login(lang: str) -> User | None:
 def account_box(user: User, lang: str) -> None:
     """Who is logged in, and the logout button (sidebar)."""
     with st.sidebar:
-        st.caption(t("auth.signed_in_as", lang, name=user.display_name or user.username,
-                     role=t(f"auth.role.{user.role}", lang)))  # fmt: skip
+        st.caption(
+            t(
+                "auth.signed_in_as",
+                lang,
+                name=user.display_name or user.username,
+                role=t(f"auth.role.{user.role}", lang),
+            )
+        )
         if st.button(t("auth.logout", lang), key="logout"):
             sign_out("logged_out")
             st.rerun()

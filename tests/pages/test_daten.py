@@ -95,8 +95,9 @@ def test_without_login_only_the_login_form(app, site):
 
 def test_wrong_password_message_and_nothing_changes(app, site):
     store, _ = site
+    _open(app)  # the first run imports the accounts file into the store (audited)
     before = _audit(store)
-    _login(_open(app), "ada", "falsches-passwort")
+    _login(app, "ada", "falsches-passwort")
     assert "Benutzername oder Passwort ist falsch." in _texts(app)
     assert len(app.dataframe) == 0 and "auth_user" not in app.session_state
     assert _audit(store) == before
@@ -323,7 +324,7 @@ def test_oidc_login_maps_email_to_account(app, site):
     app.user = {"is_logged_in": False}
     _open(app)
     assert any(b.label == "Mit Single Sign-on anmelden" for b in app.button)
-    app.user = {"is_logged_in": True, "email": "kim@example.org"}
+    app.user = {"is_logged_in": True, "email": "kim@example.org", "email_verified": True}
     app.run()
     assert not app.exception
     assert "Angemeldet als kim (Koordination)" in _texts(app)
@@ -332,7 +333,7 @@ def test_oidc_login_maps_email_to_account(app, site):
 
 def test_oidc_unknown_email_gets_no_access(app, site):
     app.secrets["auth"] = OIDC
-    app.user = {"is_logged_in": True, "email": "fremd@example.org"}
+    app.user = {"is_logged_in": True, "email": "fremd@example.org", "email_verified": True}
     _open(app)
     assert any("kein Konto" in e.value for e in app.error)
     assert len(app.dataframe) == 0
