@@ -357,7 +357,7 @@ def test_import_mapping_corrected_by_hand_then_committed(app, site):
     store, _ = site
     _upload(_login(_open(app), "ada"), "liste.csv", MAPPING_CSV)
     # "Angebotstitel" is not recognised: refused, but the detected mapping is shown
-    assert any("Pflichtspalten fehlen: name" in e.value for e in app.error)
+    assert any("Pflichtspalten fehlen: Name" in e.value for e in app.error)
     assert app.button(key="daten_commit").disabled
     boxes = _mapping_boxes(app)
     assert {h: b.value for h, b in boxes.items()} == {
@@ -367,7 +367,7 @@ def test_import_mapping_corrected_by_hand_then_committed(app, site):
     apply = "Zuordnung anwenden"
     boxes["Angebotstitel"].set_value("organization")  # a slip: "Träger" is that already
     next(b for b in app.button if b.label == apply).click().run()
-    assert any("meinen beide „organization“" in e.value for e in app.error)
+    assert any("meinen beide „Träger“" in e.value for e in app.error)
     assert _mapping_boxes(app)["Angebotstitel"].value == "organization"  # kept to correct
     boxes = _mapping_boxes(app)
     boxes["Angebotstitel"].set_value("name")
