@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -214,16 +215,22 @@ def _map_columns(headers: list[Any], explicit: Mapping[str, str | None] | None,
 _TOTALS = re.compile(r"^(summe|gesamt|insgesamt|gesamtsumme|total|totals|sum|anzahl)\b",
                      re.IGNORECASE)  # fmt: skip
 _NUMBER = re.compile(r"^[\d\s.,%€+-]*$")
+#: a lone cell in the name column that reads like a heading over a group of rows
+_HEADING = re.compile(r"^(landkreis|kreis|region|stadt|gemeinde|samtgemeinde|bezirk|district|"
+                      r"city|county)\b|:$", re.IGNORECASE)  # fmt: skip
 
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _skip_reason(row: list[Any], name_index: int | None) -> tuple[str, str] | None:
+def _skip_reason(row: list[Any], name_index: int | None,
+                 width: int = 0) -> tuple[str, str] | None:  # fmt: skip
     """Why a row is not an entry: a totals row ("Summe", "Gesamt" + numbers), or a section
-    heading (one filled cell, not in the name column — e.g. "Landkreis Hildesheim" above a
-    group of rows, as merged cells leave it). ``(code, the row's first text)`` or ``None``."""
+    heading — one filled cell, not in the name column, or in it but reading like a heading
+    ("Landkreis Hildesheim", "Region Hannover:") in a table of three or more columns — as
+    merged cells leave it above a group of rows. ``(code, the row's first text)`` or
+    ``None``."""
     filled = [(i, v) for i, v in enumerate(row) if not _blank(v)]
     if not filled:
         return None
@@ -231,10 +238,46 @@ def _skip_reason(row: list[Any], name_index: int | None) -> tuple[str, str] | No
     if _TOTALS.match(first) and all(isinstance(v, int | float) or _NUMBER.match(str(v))
                                     for _, v in filled[1:]):  # fmt: skip
         return "totals_row", first
-    if len(filled) == 1 and filled[0][0] != name_index and not isinstance(filled[0][1],
-                                                                         int | float):
+    if len(filled) == 1 and not isinstance(filled[0][1], int | float) and (
+        filled[0][0] != name_index or (width >= 3 and _HEADING.search(first))
+    ):
         return "heading_row", first
     return None
+
+
+#: a header row is looked for among this many first non-empty rows
+_HEADER_SEARCH = 10
+
+
+def find_header(rows: Iterable[list[Any]], parsed: Parsed
+                ) -> tuple[list[Any] | None, Iterable[list[Any]], int]:  # fmt: skip
+    """``(header, remaining rows, header line)``: the first row with two or more filled
+    cells; single-cell rows above it (a sheet's title, "Stand: März 2025") are skipped with a
+    note. A file whose first rows all have one cell keeps its first row as the header (then
+    the mapping says "only one column — wrong delimiter?")."""
+    it = iter(rows)
+    skipped: list[tuple[int, list[Any]]] = []
+    line = 0
+    for row in it:
+        line += 1
+        filled = sum(not _blank(v) for v in row)
+        if filled >= 2:
+            for n, title in skipped:
+                text = str(next(v for v in title if not _blank(v))).strip()
+                parsed.notes.append(Problem("file", "heading_row", "warning",
+                                            f"Zeile {n} übersprungen: Zwischenüberschrift "
+                                            f"„{text[:80]}“ (nur eine Zelle gefüllt).",
+                                            {"line": n, "value": text[:80]}))  # fmt: skip
+            return row, it, line
+        if filled == 1:
+            skipped.append((line, row))
+            if len(skipped) >= _HEADER_SEARCH:
+                break
+    if not skipped:
+        return None, it, line
+    first_line, first = skipped[0]
+    rest = [r for _, r in skipped[1:]]
+    return first, itertools.chain(rest, it), first_line
 
 
 def _table_records(headers: list[Any], rows: Iterable[list[Any]], first_line: int,
@@ -265,7 +308,7 @@ def _table_records(headers: list[Any], rows: Iterable[list[Any]], first_line: in
         if not any(not _blank(v) for v in row):
             continue
         line = first_line + n
-        skip = _skip_reason(row, name_index)
+        skip = _skip_reason(row, name_index, width)
         if skip is not None:
             code, text = skip
             message = {"totals_row": f"Zeile {line} übersprungen: Summenzeile „{text[:40]}“.",
@@ -303,14 +346,10 @@ def read_csv(data: bytes, mapping: Mapping[str, str | None] | None = None) -> Pa
                         strict=False)  # fmt: skip
     parsed = Parsed("csv", [], encoding=encoding.replace("-sig", " (BOM)"), delimiter=delimiter)
     try:
-        line = 0
-        for header in reader:
-            line += 1
-            if any(c.strip() for c in header):
-                break
-        else:
+        header, rows, line = find_header(reader, parsed)
+        if header is None:
             raise FileRefused("empty", "Die Datei ist leer.")
-        _table_records(header, reader, line + 1, mapping, parsed)
+        _table_records(header, rows, line + 1, mapping, parsed)
     except csv.Error as exc:
         raise FileRefused("malformed_csv", f"Die CSV-Datei ist fehlerhaft: {exc}.",
                           detail=str(exc)) from exc
@@ -324,6 +363,13 @@ def _xlsx_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def _trimmed(row: list[Any]) -> list[Any]:
+    """A sheet row without its trailing empty cells (read-only sheets pad every row)."""
+    while row and row[-1] is None:
+        row.pop()
+    return row
 
 
 def check_zip(data: bytes) -> zipfile.ZipFile:
@@ -377,14 +423,11 @@ def read_xlsx(data: bytes, mapping: Mapping[str, str | None] | None = None,
                                   sheets=sheets)  # fmt: skip
             ws = wb[sheet] if sheet is not None else wb.worksheets[0]
             parsed = Parsed("xlsx", [], sheet=ws.title)
-            rows = ([_xlsx_value(v) for v in r]
-                    for r in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS))  # fmt: skip
-            line = 0
-            for header in rows:
-                line += 1
-                if any(not _blank(v) for v in header):
-                    break
-            else:
+            width = min(ws.max_column or MAX_COLUMNS, MAX_COLUMNS)
+            rows = (_trimmed([_xlsx_value(v) for v in r])
+                    for r in ws.iter_rows(values_only=True, max_col=width))  # fmt: skip
+            header, rows, line = find_header(rows, parsed)
+            if header is None:
                 raise FileRefused("empty", "Die Datei ist leer (leere Excel-Tabelle).")
             while header and _blank(header[-1]):
                 header.pop()
