@@ -80,9 +80,9 @@ def _inputs() -> list[tuple[str, bytes, dict | None]]:
         ("paket.zip", zip_of({"services.csv": "id\r\nCafé\r\n".encode("cp1252")}), None),
         ("x.csv", csv_bytes(row(), header=HEADER + ";Extra"), None),  # ignored column
         # a coordinator's sheet: no organization, no kind, remarks, heading and totals rows
-        ("x.csv", "Einrichtung;Angebot;Sprachen;Telefon\nLandkreis Hildesheim;;;\n"
-         "Haus A;Migrationsberatung;Deutsch, Kroatisch (muttersprachlich);05121 1234 (Zentrale)\n"
-         "Haus B;Sprachkurs;;\nSumme;2;;\n".encode(), None),
+        ("x.csv", b"Einrichtung;Angebot;Sprachen;Telefon\nLandkreis Hildesheim;;;\n"
+         b"Haus A;Migrationsberatung;Deutsch, Kroatisch (muttersprachlich);05121 1234 (Zentrale)\n"
+         b"Haus B;Sprachkurs;;\nSumme;2;;\n", None),
     ]
     return cases
 

@@ -23,7 +23,6 @@ from directory.editing import (
     PermissionDenied,
     ValidationFailed,
 )
-from directory.hours import BERLIN
 from directory.store import NotFoundError
 from i18n import catalogue, t
 from ui.state import directory_store, offers

@@ -22,7 +22,7 @@ import streamlit as st
 
 from directory.auth import User
 from directory.editing import Editor
-from directory.io.columns import FLAT_COLUMNS, LIST_COLUMNS
+from directory.io.columns import FLAT_COLUMNS
 from directory.taxonomy import KIND_IDS
 from directory.validate import Problem
 from i18n import t
@@ -259,7 +259,7 @@ def mapping_editor(preview: Any, file_id: str, state: dict[str, Any], lang: str)
             else:
                 defaults.pop("kind", None)
         if column and value.strip():
-            defaults[column] = value.strip() if column not in LIST_COLUMNS else value.strip()
+            defaults[column] = value.strip()
         state["defaults"] = defaults
         st.rerun()
     if reset:

@@ -153,7 +153,8 @@ def _org_names(ed: Editor) -> dict[str, str]:
 
 
 def record_actions(ed: Editor, user: User, lang: str, table: str, choice: str,
-                   record: dict[str, Any], version: int, can: bool, key: tuple) -> None:  # fmt: skip
+                   record: dict[str, Any], version: int, can: bool,
+                   key: tuple) -> None:  # fmt: skip
     """"Still correct", retire/restore, and the history with "restore this version"."""
     b1, b2 = st.columns(2)
     if table == "service":

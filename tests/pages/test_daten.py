@@ -359,7 +359,8 @@ MAPPING_CSV = ("Angebotstitel;Träger;Art;PLZ;Telefon\n"
 
 
 def _upload(app, name: str, data: bytes, mime: str = "text/csv"):
-    gen = app.session_state["daten_upload_gen"] if "daten_upload_gen" in app.session_state else 0
+    state = app.session_state
+    gen = state["daten_upload_gen"] if "daten_upload_gen" in state else 0  # noqa: SIM401
     app.file_uploader(key=f"daten_upload_{gen}").set_value((name, data, mime)).run()
     assert not app.exception
     return app

@@ -113,7 +113,7 @@ def test_only_the_name_is_required():
     row = preview.rows[0]
     assert row.data["kind"] == "projekt" and row.data["organization"] == row.data["name"]
     assert {"kind_default", "organization_from_name"} <= {p.code for p in row.warnings}
-    preview = load_preview("Ort;PLZ\r\nHildesheim;31134\r\n".encode(), name="x.csv")
+    preview = load_preview(b"Ort;PLZ\r\nHildesheim;31134\r\n", name="x.csv")
     assert [p.code for p in preview.file_problems] == ["missing_columns"]
     assert preview.file_problems[0].message_de == "Pflichtspalten fehlen: Name."
 
