@@ -29,18 +29,23 @@ from ui.state import directory_store, offers
 
 FLASH, PROBLEMS, CONFLICT, LOADED = "daten_flash", "daten_problems", "daten_conflict", "daten_v"
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+#: what GitHub-flavoured markdown turns into links even when escaped (it links URLs, "www."
+#: and e-mail addresses in the text after parsing): broken up by a zero-width space
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)(?=\w)")
+ZWSP = "\u200b"
 
 
 def plain(text: Any) -> str:
     r"""``text`` for an element that renders markdown (messages, widget labels), shown
     literally: every ASCII punctuation character is backslash-escaped (so no link, image,
-    emphasis, emoji or colour directive, autolink or formula can form) and line breaks
-    become spaces.
+    emphasis, emoji or colour directive, or formula can form), URLs and e-mail addresses get
+    a zero-width space so they are not linked automatically, line breaks become spaces.
 
     >>> plain("[a](https://evil.example) **x**")
-    '\\[a\\]\\(https\\:\\/\\/evil\\.example\\) \\*\\*x\\*\\*'
+    '\\[a\\]\\(https\\:\u200b\\/\\/evil\\.example\\) \\*\\*x\\*\\*'
     """
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    text = _AUTOLINK.sub(ZWSP, " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 @st.cache_resource(show_spinner=False)

@@ -143,6 +143,6 @@ def history_frame(changes: list, lang: str, refs: Mapping[str, Mapping[str, str]
                 t("daten.col.after", lang): value_label(f.field, f.after, lang, refs)
                 if f else "",
                 t("daten.col.change", lang): change_text(f.field, f.before, f.after, lang, refs)
-                if f else "",
+                if f and not c.action.endswith("insert") else "",
             })  # fmt: skip
     return pd.DataFrame(rows, dtype=object)

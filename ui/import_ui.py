@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import json
-from html import escape
 from typing import Any
 
 import pandas as pd
@@ -39,22 +38,27 @@ DEFAULTABLE = tuple(c for c in FLAT_COLUMNS if c not in (
     "district_ags", "geocode_note", "demo"))  # fmt: skip
 
 
+def _css_string(text: str) -> str:
+    """A CSS string literal (quotes and backslashes escaped; no markup can close the style)."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "").replace("\n", " ")
+    return f'"{text}"'
+
+
 def uploader_css(lang: str) -> None:
-    """Replace Streamlit's English upload texts ("Drag and drop …", "200MB per file",
-    "Upload"/"Browse files") by the UI language's (Streamlit has no i18n for them)."""
-    drop = json.dumps(t("daten.upload.drop", lang))
-    button = json.dumps(t("daten.upload.button", lang))
+    """Replace Streamlit's English upload texts ("200MB per file • CSV", "Upload") by the UI
+    language's (Streamlit has no i18n for them). Its aria-labels stay as Streamlit sets them;
+    the caption below the box says the same in the UI language."""
+    zone = "[data-testid='stFileUploaderDropzone']"
+    hint = f"{zone} [data-testid='stFileUploaderDropzoneInstructions']"
+    button = f"{zone} [data-testid='stBaseButton-secondary'] [data-testid='stMarkdownContainer']"
     css = (
-        "[data-testid='stFileUploaderDropzoneInstructions'] > div > span,"
-        "[data-testid='stFileUploaderDropzoneInstructions'] > div > small{display:none}"
-        f"[data-testid='stFileUploaderDropzoneInstructions'] > div::after{{content:{drop};"
-        "font-size:.9rem}"
-        "[data-testid='stFileUploaderDropzone'] button{font-size:0}"
-        "[data-testid='stFileUploaderDropzone'] button > *{display:none}"
-        f"[data-testid='stFileUploaderDropzone'] button::after{{content:{button};"
-        "font-size:.9rem}"
+        f"{hint} span{{display:none}}"
+        f"{hint} > div::after{{content:{_css_string(t('daten.upload.drop', lang))};"
+        "font-size:.875rem}"
+        f"{button} p{{display:none}}"
+        f"{button}::after{{content:{_css_string(t('daten.upload.button', lang))}}}"
     )
-    st.html(f"<style>{escape(css, quote=False)}</style>")
+    st.html(f"<style>{css}</style>")
 
 
 def _state(file_id: str) -> dict[str, Any]:
@@ -148,25 +152,27 @@ def rows_table(preview: Any, state: dict[str, Any], lang: str) -> None:
                      key="daten_only_refused", disabled=not refused)  # fmt: skip
     rows = [r for r in preview.rows if r.action == "error"] if only and refused else preview.rows
     kinds = {_kind_label(k, lang): k for k in KIND_IDS}
-    c_kind = t("daten.field.kind", lang)
+    c_kind, c_line = t("daten.field.kind", lang), t("daten.col.line", lang)
+    c_problems = t("daten.col.problems", lang)
     frame = pd.DataFrame([{
-        t("daten.col.line", lang): r.line,
+        c_line: r.line,
         t("daten.col.action", lang): t(f"daten.import_action.{r.action}", lang),
         t("daten.field.name", lang): r.data.get("name") or "",
         c_kind: _kind_label(r.data.get("kind"), lang),
-        t("daten.col.errors", lang): " · ".join(problem_text(p, lang) for p in r.errors),
-        t("daten.col.warnings", lang): " · ".join(problem_text(p, lang) for p in r.warnings),
+        c_problems: " · ".join([*(problem_text(p, lang) for p in r.errors),
+                                *(problem_text(p, lang) for p in r.warnings)]),
     } for r in rows[:2000]], dtype=object)  # fmt: skip
     st.caption(t("daten.import_kind_help", lang))
     edited = st.data_editor(
-        frame, hide_index=True, width="stretch", height=min(420, 80 + 76 * len(frame)),
+        frame, hide_index=True, width="stretch", height=min(460, 40 + 76 * len(frame)),
         row_height=76, disabled=[c for c in frame.columns if c != c_kind],
         key=f"daten_rows_{state['file']}_{len(state['overrides'])}_{only}",
         column_config={
+            c_line: st.column_config.NumberColumn(width="small"),
+            t("daten.col.action", lang): st.column_config.TextColumn(width="small"),
+            t("daten.field.name", lang): st.column_config.TextColumn(width="medium"),
             c_kind: st.column_config.SelectboxColumn(c_kind, options=list(kinds), width="medium",
                                                      required=True),
-            t("daten.col.errors", lang): st.column_config.TextColumn(width="large"),
-            t("daten.col.warnings", lang): st.column_config.TextColumn(width="large"),
         },
     )  # fmt: skip
     if len(preview.rows) > 2000:
@@ -174,7 +180,7 @@ def rows_table(preview: Any, state: dict[str, Any], lang: str) -> None:
     changed = {}
     for (_, before), (_, after) in zip(frame.iterrows(), edited.iterrows(), strict=True):
         if after[c_kind] != before[c_kind] and after[c_kind] in kinds:
-            changed[str(int(before[t("daten.col.line", lang)]))] = {"kind": kinds[after[c_kind]]}
+            changed[str(int(before[c_line]))] = {"kind": kinds[after[c_kind]]}
     if changed:
         state["overrides"] = {**state["overrides"], **changed}
         st.rerun()

@@ -28,12 +28,23 @@ MAX_LISTED = 500
 PICK = "daten_pick"
 
 
+def clicked_row(selection: Any) -> int | None:
+    """The list row a click chose: a selected row (its checkbox) or a selected cell."""
+    selection = (selection or {}).get("selection") or {}
+    rows = list(selection.get("rows") or [])
+    cells = list(selection.get("cells") or [])
+    if rows:
+        return int(rows[0])
+    if cells:
+        return int(cells[0][0])
+    return None
+
+
 def _open_clicked(ids: list[str]) -> None:
-    """Row selection in the list → the record to open (runs before the rerun)."""
-    event = st.session_state.get("daten_list")
-    rows = (event or {}).get("selection", {}).get("rows", []) if event else []
-    if rows and rows[0] < len(ids):
-        st.session_state[PICK] = ids[rows[0]]
+    """A click in the list → the record to open (runs before the rerun)."""
+    row = clicked_row(st.session_state.get("daten_list"))
+    if row is not None and row < len(ids):
+        st.session_state[PICK] = ids[row]
 
 
 def record_list(ed: Editor, user: User, lang: str) -> tuple[str, pd.DataFrame, str | None,
@@ -85,7 +96,7 @@ def record_list(ed: Editor, user: User, lang: str) -> tuple[str, pd.DataFrame, s
     st.dataframe(view.rename(columns=lambda c: t(f"daten.list.{c}", lang)), hide_index=True,
                  width="stretch", height=260, key="daten_list",
                  on_select=partial(_open_clicked, list(shown["id"])),
-                 selection_mode="single-row")  # fmt: skip
+                 selection_mode=["single-row", "single-cell"])  # fmt: skip
     return table, shown, network, district, retired
 
 

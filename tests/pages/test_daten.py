@@ -445,7 +445,7 @@ def test_coordinator_sheet_imports_through_the_page(app, site):
     table = _rows_table(app)
     assert dict(zip(table["Name"], table["Art"], strict=True)) == {
         n: t(f"kind.{k}", "de") for n, k in ISSUE_EXPECTED.items()}
-    assert any("muttersprachlich" in w for w in table["Hinweise"])
+    assert any("muttersprachlich" in w for w in table["Fehler und Hinweise"])
     # the reason beside the disabled second button; the first is usable
     assert not app.button(key="daten_commit").disabled
     assert app.button(key="daten_commit_valid").disabled
@@ -483,7 +483,7 @@ def test_partial_commit_and_refused_rows_download(app, site):
     app.toggle(key="daten_only_refused").set_value(True).run()
     only = _rows_table(app)
     assert list(only["Name"]) == ["Internationaler Treffpunkt (fiktiv)"]
-    assert "99999" in only["Fehler"].iloc[0]
+    assert "99999" in only["Fehler und Hinweise"].iloc[0]
     before = _audit(store)
     app.button(key="daten_commit_valid").click().run()
     assert not app.exception and not app.error

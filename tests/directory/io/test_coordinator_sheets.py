@@ -233,3 +233,28 @@ def test_xlsx_reader_stops_at_the_row_limit(monkeypatch):
     with pytest.raises(refused) as err:
         read_bytes(xlsx_of(rows.encode(), title=None), name="x.xlsx")
     assert err.value.code == "too_many_rows"
+
+
+# -- one size limit --------------------------------------------------------------------------
+def test_upload_limit_of_streamlit_agrees_with_the_import_limit():
+    import tomllib
+    from pathlib import Path
+
+    from directory.io.importer import DEFAULT_MAX_MB
+
+    config = tomllib.loads((Path(__file__).resolve().parents[3] / ".streamlit" / "config.toml")
+                           .read_text(encoding="utf-8"))  # fmt: skip
+    assert config["server"]["maxUploadSize"] == DEFAULT_MAX_MB
+
+
+def test_size_limit_from_the_environment_for_cli_and_page(monkeypatch, tmp_path, store):
+    from directory.io import max_import_bytes, max_import_mb
+
+    monkeypatch.setenv("ATLAS_IMPORT_MAX_MB", "0.0001")
+    assert max_import_mb() == 0.0001 and max_import_bytes() == 104
+    path = tmp_path / "liste.csv"
+    path.write_bytes(ISSUE_SHEET)
+    code, _out, err = run_cli("import", str(path), "--database-url", store_url(store))
+    assert code == 1 and "zu groß" in err
+    monkeypatch.setenv("ATLAS_IMPORT_MAX_MB", "kaputt")
+    assert max_import_mb() == 20
