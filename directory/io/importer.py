@@ -104,6 +104,9 @@ class RowResult:
     notes: list[str] = field(default_factory=list)
     #: the row as it stands in the file (kept for refused rows only: their download)
     source: Any = None
+    #: set by the plan: the organization / location is created by this import
+    new_organization: bool = False
+    new_location: bool = False
 
     @property
     def errors(self) -> list[Problem]:
@@ -129,6 +132,9 @@ class Preview:
     present: set[str] = field(default_factory=set)
     #: (table, id, version) of every matched record, for the conflict check at commit
     signature: tuple = ()
+    #: the store's state when the preview was planned (:func:`_stamp`); unchanged at commit,
+    #: the plan is still valid and is not recomputed
+    stamp: tuple = ()
     #: random token: ids of new records derive from it, so preview and commit agree
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
     #: values chosen in the preview: for every row of a column the file lacks, and per line
@@ -252,12 +258,13 @@ def build_preview(parsed: Parsed, label: str, *, store: Store | None = None,
     seen_ids: dict[tuple[str, str | None], int] = {}
     seen_names: dict[tuple[str, str], tuple[int, str | None]] = {}
     records, parsed.records = parsed.records, []
+    row_geo = _prefetched(geo, records, parsed)
     for i, rec in enumerate(records):
         records[i] = None  # type: ignore[call-overload]  # freed as we go (memory)
         values, extra = record_values(rec, parsed)
         prep = prepare(values, extra, defaults=defaults,
                        overrides=overrides.get(rec.line))  # fmt: skip
-        data, probs = check_offer(prep.values, geo)
+        data, probs = check_offer(prep.values, row_geo)
         probs = list(rec.problems) + prep.problems + probs
         sid = data.get("id")
         if sid:
@@ -287,8 +294,65 @@ def build_preview(parsed: Parsed, label: str, *, store: Store | None = None,
         prev.rows.append(row)
     if store is not None and prev.committable:
         with store.session() as s:
+            prev.stamp = _stamp(s)
             prev.signature = _plan(s, prev)
     return prev
+
+
+class _PrefetchedDistricts:
+    """A :class:`~directory.validate.GeoContext` whose ``district`` answers from districts
+    looked up for all the file's coordinates at once (one vectorised query instead of one
+    per row); everything else is the wrapped context's."""
+
+    def __init__(self, geo: GeoContext, known: dict[tuple[float, float], str | None]) -> None:
+        self._geo, self._known = geo, known
+
+    def district(self, lat: float, lon: float) -> str | None:
+        key = (lat, lon)
+        return self._known[key] if key in self._known else self._geo.district(lat, lon)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._geo, name)
+
+
+def _prefetched(geo: GeoContext, records: list, parsed: Parsed) -> Any:
+    """``geo`` with the districts of every coordinate pair in ``records`` prefetched, when
+    the context looks districts up with :func:`geo.boundaries.district_of` (whose
+    vectorised form gives the same answers); else ``geo`` itself."""
+    try:
+        from geo import boundaries
+
+        if getattr(getattr(geo, "gazetteer", None), "district_of", None) is not (
+            boundaries.district_of
+        ):
+            return geo
+    except ImportError:
+        return geo
+    from directory.validate import check_number
+
+    points: set[tuple[float, float]] = set()
+    for rec in records:
+        values, _extra = record_values(rec, parsed)
+        lat = check_number("latitude", values.get("latitude"))[0]
+        lon = check_number("longitude", values.get("longitude"))[0]
+        if lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
+            points.add((lat, lon))
+    if len(points) < 50:
+        return geo
+    pairs = sorted(points)
+    found = boundaries.districts_of([p[1] for p in pairs], [p[0] for p in pairs])
+    return _PrefetchedDistricts(geo, dict(zip(pairs, (None if v is None else str(v)
+                                                      for v in found), strict=True)))
+
+
+def _stamp(s: Session) -> tuple:
+    """Changes whenever the store changes: every write is audited (the last audit id), and
+    the row counts guard against a restored backup with as many audit entries."""
+    from sqlalchemy import func
+
+    return (s.scalar(select(func.max(AuditLog.id))),
+            *(s.scalar(select(func.count()).select_from(m))
+              for m in (Organization, Service, Location, ServiceAtLocation, Phone)))  # fmt: skip
 
 
 # -- matching ----------------------------------------------------------------------------------
@@ -359,6 +423,18 @@ def _index(s: Session) -> _Index:
     return _Index(services, by_name, orgs, org_by_name, locations, links, phones)
 
 
+def _first_phones(s: Session, service_ids: set[str]) -> dict[str, Phone]:
+    """The first phone (ORM object) of each of ``service_ids``, as the index orders them."""
+    out: dict[str, Phone] = {}
+    ids = sorted(service_ids)
+    for start in range(0, len(ids), 500):
+        stmt = (select(Phone).where(Phone.service_id.in_(ids[start : start + 500]))
+                .order_by(Phone.created_at, Phone.id))  # fmt: skip
+        for ph in s.scalars(stmt):
+            out.setdefault(ph.service_id, ph)
+    return out
+
+
 def _load(s: Session, model: type[Base], ids: set[str]) -> dict[str, Any]:
     """ORM objects of ``model`` by id (in chunks), for the records an import updates."""
     out: dict[str, Any] = {}
@@ -417,6 +493,7 @@ def _plan(s: Session, prev: Preview, idx: _Index | None = None) -> tuple:
                 d["organization"], "", ""
             ):
                 org = cur
+        row.new_organization = org is None
         if org is not None:
             row.organization_id = org.id
             if "organization" in present and org.name != d["organization"]:
@@ -436,6 +513,7 @@ def _plan(s: Session, prev: Preview, idx: _Index | None = None) -> tuple:
             loc = next((x for x in linked if x.postal_code == d.get("postal_code")),
                        linked[0] if linked else None)  # fmt: skip
         row.location_id = loc.id if loc else (d.get("location_id") or _new_id(prev, row, "loc"))
+        row.new_location = loc is None
         if svc is None:
             row.action = "new"
             continue
@@ -573,14 +651,14 @@ def commit(store: Store, preview: Preview, actor: str, *,
     counts = {a: 0 for a in ACTIONS}
     now = utcnow()
     with store.session() as s:
-        idx = _index(s)
-        signature = _plan(s, preview, idx)
-        if preview.signature and signature != preview.signature:
-            raise ImportRefused(
-                "conflict",
-                "Der Bestand wurde seit der Vorschau geändert – "
-                "bitte die Vorschau neu laden. Es wurde nichts geändert.",
-            )
+        if not preview.stamp or _stamp(s) != preview.stamp:
+            signature = _plan(s, preview)  # the store changed: match again
+            if preview.signature and signature != preview.signature:
+                raise ImportRefused(
+                    "conflict",
+                    "Der Bestand wurde seit der Vorschau geändert – "
+                    "bitte die Vorschau neu laden. Es wurde nichts geändert.",
+                )
         new = _Inserts(actor, now)
         created_orgs: set[str] = set()
         created_services: set[str] = set()
@@ -594,7 +672,7 @@ def commit(store: Store, preview: Preview, actor: str, *,
                 continue
             d = row.data
             demo = bool(d.get("demo"))
-            if row.organization_id not in idx.orgs and row.organization_id not in created_orgs:
+            if row.new_organization and row.organization_id not in created_orgs:
                 created_orgs.add(row.organization_id)
                 new.add(Organization, id=row.organization_id, name=d["organization"],
                         is_demo=demo)  # fmt: skip
@@ -612,13 +690,13 @@ def commit(store: Store, preview: Preview, actor: str, *,
                     new.add(Phone, id=_derived_id("phone", row.service_id), number=d["phone"],
                             service_id=row.service_id, type="voice")  # fmt: skip
             link = (row.service_id, row.location_id)
-            if row.location_id not in idx.locations and row.location_id not in created_locs:
+            if row.new_location and row.location_id not in created_locs:
                 created_locs.add(row.location_id)
                 values = {c: d.get(f) for f, c in {**_LOCATION_MAP, **_GEO_MAP}.items()}
                 values["accessibility"] = values["accessibility"] or "unknown"
                 new.add(Location, id=row.location_id, organization_id=row.organization_id,
                         name=d["name"], is_demo=demo, **values)  # fmt: skip
-            elif row.action != "new" or row.location_id not in idx.locations:
+            elif row.action != "new" or row.new_location:
                 continue
             if link not in linked:
                 linked.add(link)
@@ -631,12 +709,10 @@ def commit(store: Store, preview: Preview, actor: str, *,
                      if "organization" in tables else set())  # fmt: skip
         services = _load(s, Service, {r.service_id for r in updates} if "service" in tables
                          else set())  # fmt: skip
-        locations = _load(s, Location, {r.location_id for r in updates
-                                        if r.location_id in idx.locations}
+        locations = _load(s, Location, {r.location_id for r in updates if not r.new_location}
                           if "location" in tables else set())  # fmt: skip
-        phones = _load(s, Phone, {idx.phones[r.service_id].id for r in updates
-                                  if r.service_id in idx.phones} if "phone" in tables
-                       else set())  # fmt: skip
+        phones = _first_phones(s, {r.service_id for r in updates if ("phone", "number")
+                                   in r.changes})  # fmt: skip
         for row in updates:
             by_table: dict[str, dict[str, Any]] = {}
             for (table, col), (_old, value) in row.changes.items():
@@ -649,8 +725,7 @@ def commit(store: Store, preview: Preview, actor: str, *,
                 _set(s, locations[row.location_id], by_table["location"], actor, now)
             if "phone" in by_table:
                 number = by_table["phone"]["number"]
-                stored = idx.phones.get(row.service_id)
-                ph = phones.get(stored.id) if stored is not None else None
+                ph = phones.get(row.service_id)
                 if ph is not None and number:
                     _set(s, ph, {"number": number}, actor, now)
                 elif ph is not None:

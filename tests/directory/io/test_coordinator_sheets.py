@@ -258,3 +258,23 @@ def test_size_limit_from_the_environment_for_cli_and_page(monkeypatch, tmp_path,
     assert code == 1 and "zu groß" in err
     monkeypatch.setenv("ATLAS_IMPORT_MAX_MB", "kaputt")
     assert max_import_mb() == 20
+
+
+def test_prefetched_districts_agree_with_the_single_lookup(geo):
+    """The import looks up all coordinates of a file at once; same answers as one by one."""
+    import random
+
+    from directory.io.importer import _prefetched
+    from directory.io.readers import read_bytes
+
+    rnd = random.Random(7)
+    rows = "Name;Breitengrad;Längengrad\r\n" + "".join(
+        f"Ort {i} (fiktiv);{rnd.uniform(51.2, 54.0):.5f};{rnd.uniform(6.5, 11.7):.5f}\r\n"
+        for i in range(120))  # fmt: skip
+    rows += "Juist (fiktiv);53.6784;6.9953\r\nNordenham (fiktiv);53.4995;8.4843\r\n"
+    parsed = read_bytes(rows.encode(), name="x.csv")
+    fast = _prefetched(geo, parsed.records, parsed)
+    assert fast is not geo
+    for rec in parsed.records:
+        lat, lon = float(rec.source[1]), float(rec.source[2])
+        assert fast.district(lat, lon) == geo.district(lat, lon), (lat, lon)
