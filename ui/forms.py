@@ -304,6 +304,16 @@ def field_label(key: str, lang: str) -> str:
     return t(f"daten.field.{key}", lang) if _has(f"daten.field.{key}", lang) else key
 
 
+def mapping_labels(keys: tuple[str, ...], lang: str) -> dict[str, str]:
+    """Unique labels for the mapping choices (a widget tells options apart by label):
+    a label shared by two fields gets the field's key appended."""
+    labels = {k: field_label(k, lang) for k in keys}
+    counts: dict[str, int] = {}
+    for label in labels.values():
+        counts[label] = counts.get(label, 0) + 1
+    return {k: f"{v} ({k})" if counts[v] > 1 else v for k, v in labels.items()}
+
+
 def export_section(ed: Editor, service_ids: list[str] | None, lang: str) -> None:
     """Download buttons: the filtered offers (when listed) and the whole directory.
     CSV/XLSX are for people (words), GeoJSON/HSDS for machines (codes)."""

@@ -25,7 +25,7 @@ from directory.io.columns import FLAT_COLUMNS
 from directory.taxonomy import KIND_IDS
 from directory.validate import Problem
 from i18n import t
-from ui.forms import FLASH, field_label, plain, problem_text
+from ui.forms import FLASH, field_label, mapping_labels, plain, problem_text
 from ui.state import offers
 
 TYPES = ["csv", "txt", "xlsx", "json", "geojson", "zip"]
@@ -189,16 +189,6 @@ def rows_table(preview: Any, state: dict[str, Any], lang: str) -> None:
 def mapping_choices(headers: list[str], detected: dict[str, str]) -> dict[str, str]:
     """The column → field choice to prefill: the detected target, or "" (ignored)."""
     return {h: detected.get(h, "") for h in headers}
-
-
-def mapping_labels(keys: tuple[str, ...], lang: str) -> dict[str, str]:
-    """Unique labels for the mapping choices (a widget tells options apart by label):
-    a label shared by two fields gets the field's key appended."""
-    labels = {k: field_label(k, lang) for k in keys}
-    counts: dict[str, int] = {}
-    for label in labels.values():
-        counts[label] = counts.get(label, 0) + 1
-    return {k: f"{v} ({k})" if counts[v] > 1 else v for k, v in labels.items()}
 
 
 def mapping_editor(preview: Any, file_id: str, state: dict[str, Any], lang: str) -> None:

@@ -287,6 +287,7 @@ def build_preview(parsed: Parsed, label: str, *, store: Store | None = None,
                                       "first_line": seen_names[nk][0]}))  # fmt: skip
             elif nk not in seen_names:
                 seen_names[nk] = (rec.line, sid)
+        data = {k: v for k, v in data.items() if v is not None}  # memory: absent = None
         row = RowResult(rec.line, data, probs, notes=prep.notes)
         row.action = "error" if row.errors else "new"
         if row.errors:
