@@ -388,15 +388,23 @@ class _Index:
     phones: dict[str, Any]  # service → first phone
 
 
-def _rows(s: Session, model: type[Base], *where: Any, order: tuple = ()) -> list[Any]:
-    stmt = select(*model.__table__.columns).where(*where)
+def _rows(s: Session, model: type[Base], columns: tuple[str, ...], *where: Any,
+          order: tuple = ()) -> list[Any]:  # fmt: skip
+    """Rows of ``model`` with only ``columns`` (memory: no stamps, no unused text)."""
+    stmt = select(*(model.__table__.c[c] for c in columns)).where(*where)
     return list(s.execute(stmt.order_by(*order) if order else stmt))
 
 
+_KEYS = ("id", "version")
+_SERVICE_COLUMNS = (*_KEYS, "organization_id", "retired_at", *_SERVICE_MAP.values())
+_ORG_COLUMNS = (*_KEYS, "name", "website")
+_LOCATION_COLUMNS = (*_KEYS, *_LOCATION_MAP.values(), *_GEO_MAP.values())
+
+
 def _index(s: Session) -> _Index:
-    services = {x.id: x for x in _rows(s, Service)}
-    orgs = {x.id: x for x in _rows(s, Organization)}
-    locations = {x.id: x for x in _rows(s, Location)}
+    services = {x.id: x for x in _rows(s, Service, _SERVICE_COLUMNS)}
+    orgs = {x.id: x for x in _rows(s, Organization, _ORG_COLUMNS)}
+    locations = {x.id: x for x in _rows(s, Location, _LOCATION_COLUMNS)}
     links: dict[str, list[str]] = {}
     for sid, lid in s.execute(
         select(ServiceAtLocation.service_id, ServiceAtLocation.location_id).order_by(
@@ -405,7 +413,8 @@ def _index(s: Session) -> _Index:
     ):
         links.setdefault(sid, []).append(lid)
     phones: dict[str, Any] = {}
-    for ph in _rows(s, Phone, Phone.service_id.is_not(None), order=(Phone.created_at, Phone.id)):
+    for ph in _rows(s, Phone, (*_KEYS, "service_id", "number"), Phone.service_id.is_not(None),
+                    order=(Phone.created_at, Phone.id)):  # fmt: skip
         phones.setdefault(ph.service_id, ph)
     by_name: dict[tuple[str, str], str] = {}
     for svc in sorted(services.values(), key=lambda x: (x.retired_at is not None, x.id)):
