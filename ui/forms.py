@@ -1,5 +1,7 @@
-"""Widgets of the maintenance page (``pages/daten.py``): record form, conflict and history
-views, network assignments, import and export. All writes go through
+"""Widgets of the maintenance page (``pages/daten.py``): record form, conflict view, network
+assignments, export, problem texts in the UI language and :func:`plain` for file text in
+markdown elements. The import lives in :mod:`ui.import_ui`, the list and the open record in
+:mod:`ui.records_ui`, the history in :mod:`ui.history_ui`. All writes go through
 :class:`directory.editing.Editor`; this module only renders and collects input.
 """
 
