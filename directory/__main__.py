@@ -8,6 +8,7 @@ Examples::
     python -m directory info                      # counts per table
     python -m directory import liste.csv --dry-run # preview: counts and per-row problems
     python -m directory import liste.xlsx --mapping spalten.yaml --actor alice
+    python -m directory import liste.csv --default Art=JMD --valid-only --refused rest.csv
     python -m directory export --format hsds atlas.json
     python -m directory gaps --feld jugendarbeit --radius-km 25 --format csv > luecken.csv
     python -m directory backup sicherung.json.gz
@@ -102,16 +103,30 @@ def _load_mapping(path: str) -> dict[str, str | None]:
     return data
 
 
+def _refused_reason(row) -> str:
+    return " · ".join(p.message_de for p in row.errors)
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    from directory.io import ImportRefused, commit, load_preview
+    from directory.io import ImportRefused, commit, load_preview, max_import_mb, refused_file
 
     mapping = _load_mapping(args.mapping) if args.mapping else None
+    defaults = {}
+    for item in args.default or []:
+        column, sep, value = item.partition("=")
+        if not sep or not column.strip():
+            raise ValueError(f"--default {item!r}: expected COLUMN=VALUE")
+        defaults[column.strip()] = value.strip()
     if not Path(args.file).is_file():
         raise ValueError(f"file not found: {args.file}")
+    max_mb = args.max_mb if args.max_mb is not None else max_import_mb()
+    if max_mb <= 0:
+        raise ValueError("--max-mb must be > 0")
     store = _store(args)
     fmt = {"auto": "auto", "json": "hsds"}.get(args.format, args.format)
     preview = load_preview(args.file, store=store, fmt=fmt, mapping=mapping, sheet=args.sheet,
-                           max_bytes=int(args.max_mb * 1024 * 1024))  # fmt: skip
+                           max_bytes=int(max_mb * 1024 * 1024),
+                           defaults=_canonical_defaults(defaults))  # fmt: skip
     info = {"file": preview.source, "format": preview.format, "encoding": preview.encoding,
             "delimiter": preview.delimiter, "sheet": preview.sheet,
             "mapping": preview.mapping, "ignored_columns": preview.ignored,
@@ -120,23 +135,44 @@ def cmd_import(args: argparse.Namespace) -> int:
                      ensure_ascii=False, indent=2))  # fmt: skip
     for line in preview.report_lines(warnings=not args.quiet):
         print(line)
-    if not preview.ok:
-        first = (preview.file_problems or [p for r in preview.rows for p in r.errors])[0]
+    if args.refused and preview.counts["error"]:
+        data, _suffix, _mime = refused_file(preview, _refused_reason, "Grund")
+        Path(args.refused).write_bytes(data)
+        print(f"refused rows written to {args.refused}")
+    usable = preview.committable if args.valid_only else preview.ok
+    if not usable:
+        errors = [p for p in preview.file_problems if p.is_error]
+        first = (errors or [p for r in preview.rows for p in r.errors] or preview.file_problems)
         n = preview.counts["error"]
         rows = f"; {n} row(s) with errors" if n else ""
-        print(f"error: import refused, nothing changed: {first.message_de}{rows}",
-              file=sys.stderr)  # fmt: skip
+        hint = " (--valid-only commits the valid rows)" if n and preview.committable else ""
+        what = first[0].message_de if first else "no rows"
+        print(f"error: import refused, nothing changed: {what}{rows}{hint}", file=sys.stderr)
         return 1
     if args.dry_run:
         print("dry run: nothing changed")
         return 0
     try:
-        result = commit(store, preview, actor=args.actor)
+        result = commit(store, preview, actor=args.actor, skip_errors=args.valid_only)
     except ImportRefused as exc:
         print(f"error: {exc.message_de}", file=sys.stderr)
         return 1
     print(f"imported: {json.dumps(result.counts)}")
     return 0
+
+
+def _canonical_defaults(defaults: dict[str, str]) -> dict[str, str]:
+    """``--default`` columns by canonical key or German/English header ("Art=JMD")."""
+    from directory.io.columns import FLAT_COLUMNS, canonical
+
+    out = {}
+    for column, value in defaults.items():
+        key = column if column in FLAT_COLUMNS else canonical(column)
+        if key is None:
+            raise ValueError(f"--default {column!r}: unknown column "
+                             f"(allowed: {', '.join(FLAT_COLUMNS)})")  # fmt: skip
+        out[key] = value
+    return out
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -280,7 +316,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--mapping", help="JSON/YAML file {source column: target column}")
     imp.add_argument("--sheet", help="XLSX sheet name (default: first)")
     imp.add_argument("--actor", default="cli-import", help="name recorded in the history")
-    imp.add_argument("--max-mb", type=float, default=20.0, help="size limit (default 20 MB)")
+    imp.add_argument("--max-mb", type=float, default=None,
+                     help="size limit in MB (default: $ATLAS_IMPORT_MAX_MB, else 20)")
+    imp.add_argument("--default", action="append", metavar="COLUMN=VALUE",
+                     help="value for a column the file lacks, in every row (e.g. Art=JMD); "
+                          "repeatable")
+    imp.add_argument("--valid-only", action="store_true",
+                     help="commit the valid rows even when others are refused")
+    imp.add_argument("--refused", metavar="OUT",
+                     help="write the refused rows to OUT (same format, with a reason column)")
     imp.add_argument("--quiet", action="store_true", help="list errors only, no warnings")
 
     exp = sub.add_parser("export", parents=[common], help="export offers")

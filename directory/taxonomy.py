@@ -110,6 +110,24 @@ def classify_kind(free_text: str) -> str:
     return "projekt"
 
 
+def explain_kind(free_text: str) -> tuple[str, str] | None:
+    """The kind a rule of :func:`classify_kind` finds in ``free_text`` and the words that
+    decided it; ``None`` when no rule matches (where :func:`classify_kind` falls back to
+    ``"projekt"``). Lets an import say *why* it chose a kind.
+
+    >>> explain_kind("Beratung für Zugewanderte (MBE) der Caritas")
+    ('mbe', 'mbe')
+    >>> explain_kind("Sprachkurs") is None
+    True
+    """
+    text = (free_text or "").strip().lower()
+    for pattern, kind in _KIND_RULES:
+        found = re.search(pattern, text)
+        if found:
+            return kind, found.group(0)
+    return None
+
+
 def fields_for_kind(kind_id: str) -> tuple[str, ...]:
     """Fields of action an offer of ``kind_id`` serves (see :data:`KIND_FIELDS`)."""
     return KIND_FIELDS[kind_id]

@@ -28,18 +28,6 @@ OTP, DONE = "accounts_otp", "accounts_done"
 ACTIONS = ("create", "import", "update", "password_change", "password_reset", "disable", "enable")
 
 
-def admin_tab_label(user: User, lang: str) -> list[str]:
-    """The tab label for ``st.tabs`` — only for admins (else an empty list)."""
-    return [t("accounts.tab", lang)] if user.role == "admin" else []
-
-
-def admin_tab(tabs: Sequence[Any], user: User, lang: str) -> None:
-    """Render the accounts tab into the tab(s) :func:`admin_tab_label` added."""
-    for tab in tabs:
-        with tab:
-            accounts_admin(user, lang)
-
-
 def _when(at: dt.datetime | None) -> str:
     return at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M") if at else "–"
 

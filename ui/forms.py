@@ -1,11 +1,14 @@
-"""Widgets of the maintenance page (``pages/daten.py``): record form, conflict and history
-views, network assignments, import and export. All writes go through
+"""Widgets of the maintenance page (``pages/daten.py``): record form, conflict view, network
+assignments, export, problem texts in the UI language and :func:`plain` for file text in
+markdown elements. The import lives in :mod:`ui.import_ui`, the list and the open record in
+:mod:`ui.records_ui`, the history in :mod:`ui.history_ui`. All writes go through
 :class:`directory.editing.Editor`; this module only renders and collects input.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,12 +25,29 @@ from directory.editing import (
     PermissionDenied,
     ValidationFailed,
 )
-from directory.hours import BERLIN
 from directory.store import NotFoundError
 from i18n import catalogue, t
 from ui.state import directory_store, offers
 
 FLASH, PROBLEMS, CONFLICT, LOADED = "daten_flash", "daten_problems", "daten_conflict", "daten_v"
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+#: what GitHub-flavoured markdown turns into links even when escaped (it links URLs, "www."
+#: and e-mail addresses in the text after parsing): broken up by a zero-width space
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)(?=\w)")
+ZWSP = "\u200b"
+
+
+def plain(text: Any) -> str:
+    r"""``text`` for an element that renders markdown (messages, widget labels), shown
+    literally: every ASCII punctuation character is backslash-escaped (so no link, image,
+    emphasis, emoji or colour directive, or formula can form), URLs and e-mail addresses get
+    a zero-width space so they are not linked automatically, line breaks become spaces.
+
+    >>> plain("[a](https://evil.example) **x**")
+    '\\[a\\]\\(https\\:\u200b\\/\\/evil\\.example\\) \\*\\*x\\*\\*'
+    """
+    text = _AUTOLINK.sub(ZWSP, " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 @st.cache_resource(show_spinner=False)
@@ -79,6 +99,16 @@ def problem_params(p: Any, lang: str) -> dict[str, Any]:
     """The problem's params for its text: lists joined, the field's label added."""
     params = {k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v
               for k, v in p.params.items()}  # fmt: skip
+    if isinstance(p.params.get("columns"), list | tuple) and p.code in ("missing_columns",
+                                                                      "single_column"):
+        params["columns"] = ", ".join(field_label(c, lang) for c in p.params["columns"])
+    if p.code in ("duplicate_column",) and "column" in p.params:
+        params["column"] = field_label(p.params["column"], lang)
+    if "code" in p.params and p.code.startswith("kind_"):
+        params["code"] = t(f"kind.{p.params['code']}", lang) if _has(
+            f"kind.{p.params['code']}", lang) else p.params["code"]  # fmt: skip
+    if "target" in p.params:
+        params["target"] = field_label(p.params["target"], lang)
     params["label"] = field_label(p.field, lang)
     return params
 
@@ -99,7 +129,7 @@ def problem_text(p: Any, lang: str) -> str:
 def flash(lang: str) -> None:
     message = st.session_state.pop(FLASH, None)
     if message:
-        st.success(message, icon=":material/check_circle:")
+        st.success(plain(message), icon=":material/check_circle:")
 
 
 def run_write(lang: str, key: tuple, action: Callable[[], dict], done: str) -> None:
@@ -154,19 +184,23 @@ def _widget(spec: FieldSpec, value: Any, lang: str, wkey: str, refs: dict[str, s
         if value not in opts:
             opts.append(value)
         return st.selectbox(label, opts, index=opts.index(value if value in opts else ""),
-                            format_func=lambda v: option_label(spec, v, lang), **kw)  # fmt: skip
+                            format_func=lambda v: option_label(spec, v, lang),
+                            placeholder=t("daten.choose", lang), **kw)  # fmt: skip
     if spec.type == "multi":
         opts = list(dict.fromkeys([*spec.choices, *(value or [])]))
         return st.multiselect(label, opts, default=list(value or []),
-                              format_func=lambda v: option_label(spec, v, lang), **kw)  # fmt: skip
+                              format_func=lambda v: option_label(spec, v, lang),
+                              placeholder=t("daten.choose_many", lang), **kw)  # fmt: skip
     if spec.type == "ref":
         opts = list(refs) if value in refs or not value else [value, *refs]
         opts = [""] * (not spec.required or not opts) + opts
         return st.selectbox(label, opts, index=opts.index(value or opts[0]),
-                            format_func=lambda v: refs.get(v, v or "–"), **kw)  # fmt: skip
+                            format_func=lambda v: refs.get(v, v or "–"),
+                            placeholder=t("daten.choose", lang), **kw)  # fmt: skip
     if spec.type == "date":
         date = dt.date.fromisoformat(value) if isinstance(value, str) else value
-        return st.date_input(label, date, format="DD.MM.YYYY", **kw)
+        return st.date_input(label, date, format="DD.MM.YYYY",
+                             help=t("daten.date_help", lang), **kw)  # fmt: skip
     if spec.type == "float":
         return st.number_input(label, value=value, format="%.5f", step=0.001, **kw)
     if spec.type == "hours":
@@ -198,9 +232,9 @@ def record_form(table: str, record: dict[str, Any], lang: str, *, key: tuple, ve
                                             f"{prefix}_{spec.name}", refs, disabled)
                 for p in problems:
                     if p.field == spec.name:
-                        st.error(problem_text(p, lang), icon=":material/warning:")
+                        st.error(plain(problem_text(p, lang)), icon=":material/warning:")
         for p in general:
-            st.error(problem_text(p, lang), icon=":material/warning:")
+            st.error(plain(problem_text(p, lang)), icon=":material/warning:")
         saved = st.form_submit_button(t("daten.save", lang), type="primary", disabled=disabled)
     return values if saved else None
 
@@ -208,9 +242,9 @@ def record_form(table: str, record: dict[str, Any], lang: str, *, key: tuple, ve
 def placement_caption(record: dict[str, Any], lang: str) -> None:
     precision = record.get("geocode_precision")
     where = t(f"precision.{precision}", lang) if precision else t("daten.not_placed", lang)
-    st.caption(t("daten.placement", lang, precision=where,
-                 district=district_label(record.get("district_ags")),
-                 note=record.get("geocode_note") or "–"))  # fmt: skip
+    st.caption(plain(t("daten.placement", lang, precision=where,
+                       district=district_label(record.get("district_ags")),
+                       note=record.get("geocode_note") or "–")))  # fmt: skip
 
 
 # -- conflict and history ----------------------------------------------------------------------
@@ -229,30 +263,7 @@ def conflict_view(conflict: EditConflict, lang: str) -> None:
              t("daten.col.mine", lang): _show(b)}
             for f, a, b in conflict.differences()]  # fmt: skip
     st.dataframe(pd.DataFrame(rows, dtype=object), hide_index=True, width="stretch")
-    st.caption(t("daten.conflict_hint", lang, by=conflict.stored.get("updated_by") or "?"))
-
-
-def local_time(at: dt.datetime) -> str:
-    return at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
-
-
-def history_frame(changes: list, lang: str) -> pd.DataFrame:
-    rows = []
-    for c in changes:
-        label = f"daten.action.{c.action.split(':')[0]}"
-        action = t(label, lang) if _has(label, lang) else c.action
-        if c.action.startswith("restore:"):
-            action += f" #{c.action.split(':')[1]}"
-        for f in c.fields or [None]:
-            rows.append({
-                "#": c.audit_id, t("daten.col.when", lang): local_time(c.at),
-                t("daten.col.who", lang): c.actor or "–", t("daten.col.action", lang): action,
-                t("daten.col.field", lang): t(f"daten.field.{f.field}", lang)
-                if f and _has(f"daten.field.{f.field}", lang) else (f.field if f else "–"),
-                t("daten.col.before", lang): _show(f.before) if f else "",
-                t("daten.col.after", lang): _show(f.after) if f else "",
-            })  # fmt: skip
-    return pd.DataFrame(rows, dtype=object)
+    st.caption(plain(t("daten.conflict_hint", lang, by=conflict.stored.get("updated_by") or "?")))
 
 
 # -- regional networks -------------------------------------------------------------------------
@@ -275,11 +286,13 @@ def network_editor(ed: Editor, user: User, lang: str) -> None:
     rows = table.set_index("district_ags")
     with st.form("daten_network_form"):
         ags = st.selectbox(t("daten.col.district", lang), allowed, format_func=district_label,
-                           key="daten_net_district")  # fmt: skip
+                           key="daten_net_district",
+                           placeholder=t("daten.choose", lang))  # fmt: skip
         own = ags in rows.index and rows.loc[ags, "network_id"] in user.networks
         choices = list(nets) if user.role == "admin" or own else list(user.networks)
         net = st.selectbox(t("daten.col.network", lang), [None, *choices],
-                           format_func=lambda n: nets.get(n, "–"), key="daten_net_network")
+                           format_func=lambda n: nets.get(n, "–"), key="daten_net_network",
+                           placeholder=t("daten.choose", lang))
         go = st.form_submit_button(t("daten.save", lang))
     if go:
         version = int(rows.loc[ags, "version"]) if ags in rows.index else None
@@ -287,65 +300,7 @@ def network_editor(ed: Editor, user: User, lang: str) -> None:
             ags, net, actor=user, expected_version=version), t("daten.saved", lang))  # fmt: skip
 
 
-# -- import / export ---------------------------------------------------------------------------
-def import_section(ed: Editor, user: User, lang: str) -> None:
-    """Upload → preview with per-row problems → commit (all or nothing)."""
-    from directory.io import ImportRefused, commit, load_preview, max_import_bytes
-
-    if user.role not in ("admin", "coordinator"):
-        st.caption(t("daten.import_readonly", lang))
-        return
-    upload = st.file_uploader(t("daten.import_file", lang), key="daten_upload",
-                              type=["csv", "txt", "xlsx", "json", "geojson", "zip"])  # fmt: skip
-    if upload is None:
-        return
-    data = upload.getvalue()
-    if len(data) > max_import_bytes():
-        st.error(t("daten.import_too_big", lang, mb=max_import_bytes() // 2**20))
-        return
-    chosen = st.session_state.get("daten_mapping")
-    chosen = chosen[1] if chosen and chosen[0] == upload.file_id else None
-    held = st.session_state.get("daten_preview")
-    if not held or held[0] != (upload.file_id, chosen):
-        preview = load_preview(data, store=ed.store, name=upload.name,
-                               mapping=dict(chosen) if chosen else None)  # fmt: skip
-        held = ((upload.file_id, chosen), preview)
-        st.session_state["daten_preview"] = held
-    preview = held[1]
-    c = preview.counts
-    st.write(t("daten.import_counts", lang, **{k: c.get(k, 0) for k in
-                                              ("rows", "new", "update", "unchanged", "error")}))
-    if preview.headers:
-        mapping_editor(preview, upload.file_id, lang)
-    for p in preview.file_problems:
-        (st.error if p.is_error else st.warning)(problem_text(p, lang))
-    foreign = {r.line for r in preview.rows if user.role == "coordinator"
-               and not ed.may_place(user, r.data.get("district_ags"))}  # fmt: skip
-    rows = [{t("daten.col.line", lang): r.line,
-             t("daten.col.action", lang): t(f"daten.import_action.{r.action}", lang),
-             t("daten.field.name", lang): r.data.get("name"),
-             t("daten.col.errors", lang): " · ".join(problem_text(p, lang) for p in r.errors)
-             + (" · " + t("daten.import_foreign", lang) if r.line in foreign else ""),
-             t("daten.col.warnings", lang): " · ".join(problem_text(p, lang) for p in r.warnings)}
-            for r in preview.rows]  # fmt: skip
-    st.dataframe(pd.DataFrame(rows, dtype=object), hide_index=True, width="stretch")
-    ok = preview.ok and not foreign
-    if st.button(t("daten.import_commit", lang), type="primary", disabled=not ok,
-                 key="daten_commit"):  # fmt: skip
-        try:
-            result = commit(ed.store, preview, actor=user.username)
-        except ImportRefused as exc:
-            key = f"daten.refused.{exc.code}"
-            st.error(t(key, lang, **exc.params) if _has(key, lang) else exc.message_de)
-        else:
-            st.session_state.pop("daten_preview", None)
-            st.session_state.pop("daten_mapping", None)
-            offers.clear()
-            st.session_state[FLASH] = t("daten.import_done", lang, **{
-                k: result.counts.get(k, 0) for k in ("new", "update")})
-            st.rerun()
-
-
+# -- export ----------------------------------------------------------------------------------
 def field_label(key: str, lang: str) -> str:
     """Label of a flat import/export column in the UI language."""
     return t(f"daten.field.{key}", lang) if _has(f"daten.field.{key}", lang) else key
@@ -361,45 +316,14 @@ def mapping_labels(keys: tuple[str, ...], lang: str) -> dict[str, str]:
     return {k: f"{v} ({k})" if counts[v] > 1 else v for k, v in labels.items()}
 
 
-def mapping_choices(headers: list[str], detected: dict[str, str]) -> dict[str, str]:
-    """The column → field choice to prefill: the detected target, or "" (ignored)."""
-    return {h: detected.get(h, "") for h in headers}
-
-
-def mapping_editor(preview: Any, file_id: str, lang: str) -> None:
-    """Detected column mapping, correctable per column; "apply" recomputes the preview with
-    the chosen mapping (the mechanism of the CLI's ``--mapping``)."""
-    from directory.io import FLAT_COLUMNS
-
-    options = ["", *FLAT_COLUMNS]
-    labels = mapping_labels(FLAT_COLUMNS, lang)
-    current = mapping_choices(preview.headers, preview.mapping)
-    with st.expander(t("daten.import_mapping", lang),
-                     expanded=bool(preview.ignored) or not preview.ok):  # fmt: skip
-        st.caption(t("daten.import_mapping_help", lang))
-        with st.form("daten_mapping_form", border=False):
-            picked: dict[str, str] = {}
-            cols = st.columns(2)
-            for i, header in enumerate(preview.headers):
-                if not str(header).strip():
-                    continue
-                value = current[header]
-                picked[header] = cols[i % 2].selectbox(
-                    str(header), options, index=options.index(value) if value in options else 0,
-                    key=f"daten_map_{file_id}_{i}",
-                    format_func=lambda k: labels[k] if k else t("daten.import_ignored", lang),
-                )  # fmt: skip
-            if st.form_submit_button(t("daten.import_mapping_apply", lang)):
-                st.session_state["daten_mapping"] = (file_id, tuple(sorted(
-                    (h, v or None) for h, v in picked.items())))  # fmt: skip
-                st.rerun()
-
-
 def export_section(ed: Editor, service_ids: list[str] | None, lang: str) -> None:
-    """Download buttons: the filtered offers (when listed) and the whole directory."""
+    """Download buttons: the filtered offers (when listed) and the whole directory.
+    CSV/XLSX are for people (words), GeoJSON/HSDS for machines (codes)."""
     from directory.io import EXPORT_FORMATS, export_bytes
 
-    fmt = st.selectbox(t("daten.export_format", lang), list(EXPORT_FORMATS), key="daten_fmt")
+    fmt = st.selectbox(t("daten.export_format", lang), list(EXPORT_FORMATS), key="daten_fmt",
+                       format_func=lambda f: t(f"daten.export_format.{f}", lang),
+                       placeholder=t("daten.choose", lang))  # fmt: skip
     ext = {"hsds": "hsds.json", "hsds-zip": "hsds.zip", "geojson": "geojson"}.get(fmt, fmt)
     left, right = st.columns(2)
     if service_ids is not None:

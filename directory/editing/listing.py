@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import pandas as pd
@@ -55,7 +56,7 @@ class ListingMixin:
         self,
         table: str,
         *,
-        network: str | None = None,
+        network: str | Collection[str] | None = None,
         district: str | None = None,
         kind: str | None = None,
         text: str | None = None,
@@ -68,7 +69,8 @@ class ListingMixin:
         assured_date, stale, retired, version`` (place/district/network of the record's first
         location; ``network``/``district`` match any of its locations; ``stale`` and
         ``assured_date`` only for offers). ``retired=True`` lists only retired records,
-        else only current ones.
+        else only current ones. ``network`` may be several networks (a coordinator's own:
+        records in any of them).
         """
         model = TABLES[table]
         types = _column_types(model)
@@ -102,7 +104,8 @@ class ListingMixin:
         keep = df["retired"] == bool(retired)
         for column, wanted in (("network_id", network), ("district_ags", district)):
             if wanted:
-                keep &= df["id"].isin(set(links.loc[links[column] == wanted, "id"]))
+                wanted = {wanted} if isinstance(wanted, str) else set(wanted)
+                keep &= df["id"].isin(set(links.loc[links[column].isin(wanted), "id"]))
         if kind:
             keep &= df["kind"] == kind
         if stale:

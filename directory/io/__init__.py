@@ -6,6 +6,8 @@ Import::
     preview.counts        # {"new", "update", "unchanged", "error", "rows", "warnings", ...}
     preview.rows[i].problems / preview.file_problems   # Problem(code, severity, message_de)
     commit(store, preview, actor="alice")              # one transaction, all or nothing
+    commit(store, preview, actor="alice", skip_errors=True)   # only the valid rows
+    refused_file(preview, reason, "Grund")             # the refused rows, same format
 
 Export::
 
@@ -22,8 +24,10 @@ from directory.io.importer import (
     commit,
     load_preview,
     max_import_bytes,
+    max_import_mb,
 )
 from directory.io.readers import FileRefused, detect_format, read_bytes
+from directory.io.refused import refused_file
 from directory.io.writers import EXPORT_FORMATS, export_bytes, flat_rows, to_hsds_objects
 
 __all__ = [
@@ -42,8 +46,10 @@ __all__ = [
     "flat_rows",
     "load_preview",
     "max_import_bytes",
+    "max_import_mb",
     "neutralise",
     "read_bytes",
+    "refused_file",
     "to_hsds_objects",
     "unneutralise",
 ]

@@ -10,11 +10,21 @@ Matching an offer row against the store (in this order):
 The organization is matched by ``organization_id``, else by normalised name, else created (one
 per distinct name in the file). The location by ``location_id``, else the service's linked
 location (the one with the same postcode when there are several), else created. Only columns
-present in the file are applied to existing records; an empty cell in a present column clears
-the value.
+present in the file (or given a default for every row in the preview) are applied to existing
+records; an empty cell in a present column clears the value. A file without an organization
+column keeps a matched offer's organization.
 
-:func:`commit` re-plans inside its transaction and refuses (:class:`ImportRefused`) when the file
-has any error row or when the store changed since the preview (versions differ).
+Before validation every row goes through :func:`directory.io.prepare.prepare` (remarks in
+cells become notes, words become codes, the kind is inferred, defaults and per-row choices of
+the preview are filled in). Rows are matched against the store even when other rows have
+errors, so the preview's counts (new / changed / unchanged / refused) are always right.
+
+:func:`commit` re-plans inside its transaction and refuses (:class:`ImportRefused`) when the
+store changed since the preview (versions differ) and — by default, all or nothing — when the
+file has any refused row; with ``skip_errors=True`` it commits the valid rows only
+(:func:`refused_file` hands the others back in the file's own format, with the reason).
+New records are written with bulk ``INSERT``s and one audit row each, so the commit takes
+time linear in the number of rows.
 """
 
 from __future__ import annotations
@@ -29,24 +39,46 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from directory.io.readers import FileRefused, Parsed, read_bytes
-from directory.model import AuditLog, Location, Organization, Phone, Service, ServiceAtLocation
+from directory.io.prepare import prepare, with_notes
+from directory.io.readers import FileRefused, Parsed, read_bytes, record_values
+from directory.model import (
+    AuditLog,
+    Base,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceAtLocation,
+    utcnow,
+)
 from directory.store import Store, audit_row, snapshot
 from directory.validate import GeoContext, Problem, check_offer, default_geo
 
-#: default size limit of an import file (bytes); ``ATLAS_IMPORT_MAX_MB`` overrides
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: default size limit of an import file in MB; ``ATLAS_IMPORT_MAX_MB`` overrides it for the
+#: page and the CLI. Streamlit's upload limit ``server.maxUploadSize`` in
+#: ``.streamlit/config.toml`` has the same default (a test checks that they agree).
+DEFAULT_MAX_MB = 20
+DEFAULT_MAX_BYTES = DEFAULT_MAX_MB * 1024 * 1024
 ACTIONS = ("new", "update", "unchanged", "error")
+#: rows per bulk INSERT statement
+_CHUNK = 2000
+
+
+def max_import_mb() -> float:
+    """The size limit of an import file in MB: ``ATLAS_IMPORT_MAX_MB``, else 20."""
+    try:
+        value = float(os.environ.get("ATLAS_IMPORT_MAX_MB", ""))
+    except ValueError:
+        return float(DEFAULT_MAX_MB)
+    return value if value > 0 else float(DEFAULT_MAX_MB)
 
 
 def max_import_bytes() -> int:
-    try:
-        return int(float(os.environ.get("ATLAS_IMPORT_MAX_MB", "")) * 1024 * 1024)
-    except ValueError:
-        return DEFAULT_MAX_BYTES
+    """:func:`max_import_mb` in bytes."""
+    return int(max_import_mb() * 1024 * 1024)
 
 
 class ImportRefused(RuntimeError):
@@ -60,7 +92,6 @@ class ImportRefused(RuntimeError):
 @dataclass
 class RowResult:
     line: int
-    raw: dict[str, Any]
     data: dict[str, Any]
     problems: list[Problem]
     action: str = "new"
@@ -69,6 +100,13 @@ class RowResult:
     organization_id: str | None = None
     #: (table, field) → (before, after) for updates
     changes: dict[tuple[str, str], tuple[Any, Any]] = field(default_factory=dict)
+    #: remarks moved out of cells (appended to the offer's description)
+    notes: list[str] = field(default_factory=list)
+    #: the row as it stands in the file (kept for refused rows only: their download)
+    source: Any = None
+    #: set by the plan: the organization / location is created by this import
+    new_organization: bool = False
+    new_location: bool = False
 
     @property
     def errors(self) -> list[Problem]:
@@ -94,8 +132,14 @@ class Preview:
     present: set[str] = field(default_factory=set)
     #: (table, id, version) of every matched record, for the conflict check at commit
     signature: tuple = ()
+    #: the store's state when the preview was planned (:func:`_stamp`); unchanged at commit,
+    #: the plan is still valid and is not recomputed
+    stamp: tuple = ()
     #: random token: ids of new records derive from it, so preview and commit agree
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    #: values chosen in the preview: for every row of a column the file lacks, and per line
+    defaults: dict[str, Any] = field(default_factory=dict)
+    overrides: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -109,11 +153,14 @@ class Preview:
 
     @property
     def ok(self) -> bool:
-        """True when the file can be committed (no file error, no error row, some rows)."""
-        return (
-            bool(self.rows)
-            and not any(p.is_error for p in self.file_problems)
-            and all(r.action != "error" for r in self.rows)
+        """True when the whole file can be committed (no file error, no error row, rows)."""
+        return self.committable and all(r.action != "error" for r in self.rows)
+
+    @property
+    def committable(self) -> bool:
+        """True when at least the valid rows can be committed (no file error, a valid row)."""
+        return not any(p.is_error for p in self.file_problems) and any(
+            r.action != "error" for r in self.rows
         )
 
     def report_lines(self, *, warnings: bool = True) -> list[str]:
@@ -138,8 +185,14 @@ def load_preview(
     name: str = "",
     max_bytes: int | None = None,
     geo: GeoContext | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    overrides: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> Preview:
-    """Read, validate and (with ``store``) match a file. Never writes to the store."""
+    """Read, validate and (with ``store``) match a file. Never writes to the store.
+
+    ``defaults`` (column → value) fill a column the file lacks in every row; ``overrides``
+    (line → {column → value}) replace single cells, e.g. the kind chosen in the preview.
+    """
     limit = max_import_bytes() if max_bytes is None else max_bytes
     if isinstance(source, bytes):
         label = name or "<upload>"
@@ -163,7 +216,8 @@ def load_preview(
         parsed = read_bytes(data, name=name, fmt=fmt, mapping=mapping, sheet=sheet)
     except FileRefused as exc:
         return _refused(label, fmt, exc)
-    return build_preview(parsed, label, store=store, geo=geo)
+    return build_preview(parsed, label, store=store, geo=geo, defaults=defaults,
+                         overrides=overrides)  # fmt: skip
 
 
 def _refused(label: str, fmt: str, exc: FileRefused) -> Preview:
@@ -185,21 +239,33 @@ def _name_key(name: str | None, plz: str | None, city: str | None) -> tuple[str,
 
 
 def build_preview(parsed: Parsed, label: str, *, store: Store | None = None,
-                  geo: GeoContext | None = None) -> Preview:  # fmt: skip
+                  geo: GeoContext | None = None, defaults: Mapping[str, Any] | None = None,
+                  overrides: Mapping[int, Mapping[str, Any]] | None = None) -> Preview:  # fmt: skip
     geo = geo or default_geo()
+    defaults = {k: v for k, v in (defaults or {}).items()
+                if k not in parsed.present and v not in (None, "", [])}  # fmt: skip
+    overrides = {int(k): dict(v) for k, v in (overrides or {}).items()}
     prev = Preview(label, parsed.format, encoding=parsed.encoding, delimiter=parsed.delimiter,
                    sheet=parsed.sheet, headers=parsed.headers, mapping=parsed.mapping,
-                   ignored=parsed.ignored, present=set(parsed.present))  # fmt: skip
+                   ignored=parsed.ignored, present=set(parsed.present) | set(defaults),
+                   defaults=defaults, overrides=overrides)  # fmt: skip
     if parsed.ignored:
         shown = parsed.ignored[:20]
         prev.file_problems.append(Problem(
             "file", "ignored_columns", "warning",
             "Spalten ohne Zuordnung werden ignoriert: " + ", ".join(shown), {"columns": shown}))
+    prev.file_problems += parsed.notes
     seen_ids: dict[tuple[str, str | None], int] = {}
     seen_names: dict[tuple[str, str], tuple[int, str | None]] = {}
-    for rec in parsed.records:
-        data, probs = check_offer(rec.values, geo)
-        probs = list(rec.problems) + probs
+    records, parsed.records = parsed.records, []
+    row_geo = _prefetched(geo, records, parsed)
+    for i, rec in enumerate(records):
+        records[i] = None  # type: ignore[call-overload]  # freed as we go (memory)
+        values, extra = record_values(rec, parsed)
+        prep = prepare(values, extra, defaults=defaults,
+                       overrides=overrides.get(rec.line))  # fmt: skip
+        data, probs = check_offer(prep.values, row_geo)
+        probs = list(rec.problems) + prep.problems + probs
         sid = data.get("id")
         if sid:
             key = (sid, data.get("location_id"))
@@ -221,13 +287,73 @@ def build_preview(parsed: Parsed, label: str, *, store: Store | None = None,
                                       "first_line": seen_names[nk][0]}))  # fmt: skip
             elif nk not in seen_names:
                 seen_names[nk] = (rec.line, sid)
-        row = RowResult(rec.line, rec.values, data, probs)
+        data = {k: v for k, v in data.items() if v is not None}  # memory: absent = None
+        row = RowResult(rec.line, data, probs, notes=prep.notes)
         row.action = "error" if row.errors else "new"
+        if row.errors:
+            row.source = rec.source
         prev.rows.append(row)
-    if store is not None and prev.ok:
+    if store is not None and prev.committable:
         with store.session() as s:
+            prev.stamp = _stamp(s)
             prev.signature = _plan(s, prev)
     return prev
+
+
+class _PrefetchedDistricts:
+    """A :class:`~directory.validate.GeoContext` whose ``district`` answers from districts
+    looked up for all the file's coordinates at once (one vectorised query instead of one
+    per row); everything else is the wrapped context's."""
+
+    def __init__(self, geo: GeoContext, known: dict[tuple[float, float], str | None]) -> None:
+        self._geo, self._known = geo, known
+
+    def district(self, lat: float, lon: float) -> str | None:
+        key = (lat, lon)
+        return self._known[key] if key in self._known else self._geo.district(lat, lon)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._geo, name)
+
+
+def _prefetched(geo: GeoContext, records: list, parsed: Parsed) -> Any:
+    """``geo`` with the districts of every coordinate pair in ``records`` prefetched, when
+    the context looks districts up with :func:`geo.boundaries.district_of` (whose
+    vectorised form gives the same answers); else ``geo`` itself."""
+    try:
+        from geo import boundaries
+
+        if getattr(getattr(geo, "gazetteer", None), "district_of", None) is not (
+            boundaries.district_of
+        ):
+            return geo
+    except ImportError:
+        return geo
+    from directory.validate import check_number
+
+    points: set[tuple[float, float]] = set()
+    for rec in records:
+        values, _extra = record_values(rec, parsed)
+        lat = check_number("latitude", values.get("latitude"))[0]
+        lon = check_number("longitude", values.get("longitude"))[0]
+        if lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
+            points.add((lat, lon))
+    if len(points) < 50:
+        return geo
+    pairs = sorted(points)
+    found = boundaries.districts_of([p[1] for p in pairs], [p[0] for p in pairs])
+    return _PrefetchedDistricts(geo, dict(zip(pairs, (None if v is None else str(v)
+                                                      for v in found), strict=True)))
+
+
+def _stamp(s: Session) -> tuple:
+    """Changes whenever the store changes: every write is audited (the last audit id), and
+    the row counts guard against a restored backup with as many audit entries."""
+    from sqlalchemy import func
+
+    return (s.scalar(select(func.max(AuditLog.id))),
+            *(s.scalar(select(func.count()).select_from(m))
+              for m in (Organization, Service, Location, ServiceAtLocation, Phone)))  # fmt: skip
 
 
 # -- matching ----------------------------------------------------------------------------------
@@ -249,19 +375,36 @@ _GEO_MAP = {"latitude": "latitude", "longitude": "longitude", "precision": "geoc
 
 @dataclass
 class _Index:
-    services: dict[str, Service]
+    """The stored records an import is matched against, as plain rows (Core ``SELECT``s:
+    several times cheaper than ORM objects; the few records an import changes are loaded as
+    ORM objects by :func:`_load` at commit)."""
+
+    services: dict[str, Any]
     by_name: dict[tuple[str, str], str]
-    orgs: dict[str, Organization]
+    orgs: dict[str, Any]
     org_by_name: dict[str, str]
-    locations: dict[str, Location]
+    locations: dict[str, Any]
     links: dict[str, list[str]]  # service → location ids
-    phones: dict[str, Phone]  # service → first phone
+    phones: dict[str, Any]  # service → first phone
+
+
+def _rows(s: Session, model: type[Base], columns: tuple[str, ...], *where: Any,
+          order: tuple = ()) -> list[Any]:  # fmt: skip
+    """Rows of ``model`` with only ``columns`` (memory: no stamps, no unused text)."""
+    stmt = select(*(model.__table__.c[c] for c in columns)).where(*where)
+    return list(s.execute(stmt.order_by(*order) if order else stmt))
+
+
+_KEYS = ("id", "version")
+_SERVICE_COLUMNS = (*_KEYS, "organization_id", "retired_at", *_SERVICE_MAP.values())
+_ORG_COLUMNS = (*_KEYS, "name", "website")
+_LOCATION_COLUMNS = (*_KEYS, *_LOCATION_MAP.values(), *_GEO_MAP.values())
 
 
 def _index(s: Session) -> _Index:
-    services = {x.id: x for x in s.scalars(select(Service))}
-    orgs = {x.id: x for x in s.scalars(select(Organization))}
-    locations = {x.id: x for x in s.scalars(select(Location))}
+    services = {x.id: x for x in _rows(s, Service, _SERVICE_COLUMNS)}
+    orgs = {x.id: x for x in _rows(s, Organization, _ORG_COLUMNS)}
+    locations = {x.id: x for x in _rows(s, Location, _LOCATION_COLUMNS)}
     links: dict[str, list[str]] = {}
     for sid, lid in s.execute(
         select(ServiceAtLocation.service_id, ServiceAtLocation.location_id).order_by(
@@ -269,9 +412,9 @@ def _index(s: Session) -> _Index:
         )
     ):
         links.setdefault(sid, []).append(lid)
-    phones: dict[str, Phone] = {}
-    for ph in s.scalars(select(Phone).where(Phone.service_id.is_not(None))
-                        .order_by(Phone.created_at, Phone.id)):  # fmt: skip
+    phones: dict[str, Any] = {}
+    for ph in _rows(s, Phone, (*_KEYS, "service_id", "number"), Phone.service_id.is_not(None),
+                    order=(Phone.created_at, Phone.id)):  # fmt: skip
         phones.setdefault(ph.service_id, ph)
     by_name: dict[tuple[str, str], str] = {}
     for svc in sorted(services.values(), key=lambda x: (x.retired_at is not None, x.id)):
@@ -292,6 +435,28 @@ def _index(s: Session) -> _Index:
     return _Index(services, by_name, orgs, org_by_name, locations, links, phones)
 
 
+def _first_phones(s: Session, service_ids: set[str]) -> dict[str, Phone]:
+    """The first phone (ORM object) of each of ``service_ids``, as the index orders them."""
+    out: dict[str, Phone] = {}
+    ids = sorted(service_ids)
+    for start in range(0, len(ids), 500):
+        stmt = (select(Phone).where(Phone.service_id.in_(ids[start : start + 500]))
+                .order_by(Phone.created_at, Phone.id))  # fmt: skip
+        for ph in s.scalars(stmt):
+            out.setdefault(ph.service_id, ph)
+    return out
+
+
+def _load(s: Session, model: type[Base], ids: set[str]) -> dict[str, Any]:
+    """ORM objects of ``model`` by id (in chunks), for the records an import updates."""
+    out: dict[str, Any] = {}
+    ids_ = sorted(ids)
+    for start in range(0, len(ids_), 500):
+        for obj in s.scalars(select(model).where(model.id.in_(ids_[start : start + 500]))):
+            out[obj.id] = obj
+    return out
+
+
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         return list(a) == list(b)
@@ -300,14 +465,18 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def _plan(s: Session, prev: Preview) -> tuple:
-    """Match every row; fill action/ids/changes. Returns the signature of matched records."""
-    idx = _index(s)
-    present = prev.present
+def _plan(s: Session, prev: Preview, idx: _Index | None = None) -> tuple:
+    """Match every valid row; fill action/ids/changes. Returns the signature of matched
+    records (error rows are left as they are)."""
+    idx = idx or _index(s)
     new_orgs: dict[str, str] = {}
     sig: list[tuple[str, str, int]] = []
     for row in prev.rows:
+        if row.errors:
+            row.action = "error"
+            continue
         d = row.data
+        present = prev.present | ({"description"} if row.notes else set())
         row.changes = {}
         # service
         svc = idx.services.get(d["id"]) if d.get("id") else None
@@ -316,8 +485,17 @@ def _plan(s: Session, prev: Preview) -> tuple:
             sid = idx.by_name.get(key) or idx.by_name.get(_name_key(d["name"], None, d.get("city")))
             svc = idx.services.get(sid) if sid else None
         row.service_id = svc.id if svc else (d.get("id") or _new_id(prev, row))
+        if row.notes:
+            base = d.get("description") if "description" in prev.present or svc is None \
+                else svc.description  # fmt: skip
+            d["description"] = with_notes(base, row.notes)
+        if svc is not None and "kind" not in present:
+            d["kind"] = svc.kind  # the file says nothing about the kind: shown as stored
         # organization
         org = idx.orgs.get(d["organization_id"]) if d.get("organization_id") else None
+        if org is None and svc is not None and "organization" not in present \
+                and not d.get("organization_id"):  # fmt: skip
+            org = idx.orgs.get(svc.organization_id)  # the file has no organization column
         if org is None:
             oid = idx.org_by_name.get(_name_key(d["organization"], "", "")[0])
             org = idx.orgs.get(oid) if oid else None
@@ -327,6 +505,7 @@ def _plan(s: Session, prev: Preview) -> tuple:
                 d["organization"], "", ""
             ):
                 org = cur
+        row.new_organization = org is None
         if org is not None:
             row.organization_id = org.id
             if "organization" in present and org.name != d["organization"]:
@@ -346,6 +525,7 @@ def _plan(s: Session, prev: Preview) -> tuple:
             loc = next((x for x in linked if x.postal_code == d.get("postal_code")),
                        linked[0] if linked else None)  # fmt: skip
         row.location_id = loc.id if loc else (d.get("location_id") or _new_id(prev, row, "loc"))
+        row.new_location = loc is None
         if svc is None:
             row.action = "new"
             continue
@@ -398,13 +578,15 @@ class CommitResult:
     counts: dict[str, int]
 
 
-def _set(s: Session, record: Any, changes: Mapping[str, Any], actor: str) -> None:
+def _set(s: Session, record: Any, changes: Mapping[str, Any], actor: str,
+         now: dt.datetime) -> None:  # fmt: skip
+    """Apply ``changes`` to a loaded record and audit it (flushed with the transaction;
+    the version counter guards every UPDATE)."""
     before = snapshot(record, changes)
     for k, v in changes.items():
         setattr(record, k, v)
     record.updated_by = actor
-    record.updated_at = dt.datetime.now(dt.UTC)
-    s.flush()
+    record.updated_at = now
     s.add(AuditLog(**audit_row(record.__tablename__, str(record.id), "import", actor, before,
                                snapshot(record, changes))))  # fmt: skip
 
@@ -413,85 +595,151 @@ def _derived_id(kind: str, *parts: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"import:{kind}:" + ":".join(parts)))
 
 
-def _sal(service_id: str, location_id: str) -> ServiceAtLocation:
-    return ServiceAtLocation(id=_derived_id("sal", service_id, location_id),
-                             service_id=service_id, location_id=location_id)  # fmt: skip
+def _full_row(model: type[Base], values: Mapping[str, Any], common: Mapping[str, Any]) -> dict:
+    """Every column of a new ``model`` row: ``values``, the record stamps, column defaults."""
+    row: dict[str, Any] = {}
+    for col in model.__table__.columns:
+        if col.key in values:
+            row[col.key] = values[col.key]
+        elif col.key in common:
+            row[col.key] = common[col.key]
+        elif col.default is not None and col.default.is_scalar:
+            row[col.key] = col.default.arg
+        elif col.default is not None and col.default.is_callable:
+            row[col.key] = col.default.arg(None)
+        else:
+            row[col.key] = None
+    return row
 
 
-def commit(store: Store, preview: Preview, actor: str) -> CommitResult:
-    """Apply every row of ``preview`` in ONE transaction, or nothing (see module doc)."""
-    if not preview.ok:
+def _json_scalar(value: Any) -> Any:
+    """A column value as JSON (the audit snapshot): dates as ISO text. Lists and dicts of new
+    rows hold only text and numbers, so one level is enough (cf. ``store._jsonable``)."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+class _Inserts:
+    """New rows per table, written with bulk INSERTs in foreign-key order, one ``insert``
+    audit row each (the same audit entry :meth:`directory.store.Store.add` writes)."""
+
+    ORDER = (Organization, Service, Location, ServiceAtLocation, Phone)
+
+    def __init__(self, actor: str, now: dt.datetime) -> None:
+        self.actor = actor
+        self.common = {"version": 1, "created_at": now, "created_by": actor,
+                       "updated_at": now, "updated_by": actor}  # fmt: skip
+        self.rows: dict[type[Base], list[dict]] = {m: [] for m in self.ORDER}
+        self.now = now
+
+    def add(self, model: type[Base], **values: Any) -> None:
+        self.rows[model].append(_full_row(model, values, self.common))
+
+    def write(self, s: Session) -> None:
+        """Insert what is buffered (in foreign-key order) and empty the buffers."""
+        conn = s.connection()
+        for model in self.ORDER:
+            rows, self.rows[model] = self.rows[model], []
+            for start in range(0, len(rows), _CHUNK):
+                chunk = rows[start : start + _CHUNK]
+                conn.execute(insert(model.__table__), chunk)
+                conn.execute(insert(AuditLog.__table__), [
+                    {"table_name": model.__tablename__, "record_id": str(r["id"]),
+                     "action": "insert", "actor": self.actor, "at": self.now, "before": None,
+                     "after": {k: _json_scalar(v) for k, v in r.items()}}
+                    for r in chunk])  # fmt: skip
+
+
+def commit(store: Store, preview: Preview, actor: str, *,
+           skip_errors: bool = False) -> CommitResult:  # fmt: skip
+    """Apply the rows of ``preview`` in ONE transaction, or nothing (see module doc).
+
+    All or nothing by default; ``skip_errors=True`` commits the valid rows and leaves the
+    refused ones out (counted as ``error`` in the result).
+    """
+    if not (preview.committable if skip_errors else preview.ok):
         n = preview.counts["error"] + preview.counts["file_errors"]
         raise ImportRefused("has_errors", f"Import abgelehnt: {n} Fehler in der Datei – es "
                             "wurde nichts geändert.", errors=n)  # fmt: skip
     counts = {a: 0 for a in ACTIONS}
+    now = utcnow()
     with store.session() as s:
-        signature = _plan(s, preview)
-        if preview.signature and signature != preview.signature:
-            raise ImportRefused(
-                "conflict",
-                "Der Bestand wurde seit der Vorschau geändert – "
-                "bitte die Vorschau neu laden. Es wurde nichts geändert.",
-            )
-        idx = _index(s)
-        new_records: list[Any] = []
+        if not preview.stamp or _stamp(s) != preview.stamp:
+            signature = _plan(s, preview)  # the store changed: match again
+            if preview.signature and signature != preview.signature:
+                raise ImportRefused(
+                    "conflict",
+                    "Der Bestand wurde seit der Vorschau geändert – "
+                    "bitte die Vorschau neu laden. Es wurde nichts geändert.",
+                )
+        new = _Inserts(actor, now)
         created_orgs: set[str] = set()
+        created_services: set[str] = set()
         created_locs: set[str] = set()
-        for row in preview.rows:
+        linked: set[tuple[str, str]] = set()
+        for n, row in enumerate(preview.rows, start=1):
             counts[row.action] += 1
+            if n % _CHUNK == 0:
+                new.write(s)  # bounded memory: rows go out in chunks, parents first
+            if row.action == "error":
+                continue
             d = row.data
-            if row.organization_id not in idx.orgs and row.organization_id not in created_orgs:
+            demo = bool(d.get("demo"))
+            if row.new_organization and row.organization_id not in created_orgs:
                 created_orgs.add(row.organization_id)
-                new_records.append(Organization(id=row.organization_id, name=d["organization"],
-                                                is_demo=bool(d.get("demo"))))  # fmt: skip
-            new_services = {r.id for r in new_records if isinstance(r, Service)}
-            if row.action == "new" and row.service_id not in new_services:
+                new.add(Organization, id=row.organization_id, name=d["organization"],
+                        is_demo=demo)  # fmt: skip
+            if row.action == "new" and row.service_id not in created_services:
+                created_services.add(row.service_id)
                 values = {c: d.get(f) for f, c in _SERVICE_MAP.items()}
-                new_records.append(
-                    Service(id=row.service_id, organization_id=row.organization_id,
-                            **values)
-                )  # fmt: skip
+                for col in ("fields", "target_groups", "languages"):
+                    values[col] = values[col] or []
+                values["status"] = values["status"] or "active"
+                values["verification"] = values["verification"] or "unverified"
+                values["is_demo"] = demo
+                new.add(Service, id=row.service_id, organization_id=row.organization_id,
+                        **values)  # fmt: skip
                 if d.get("phone"):
-                    new_records.append(
-                        Phone(id=_derived_id("phone", row.service_id), number=d["phone"],
-                              service_id=row.service_id, type="voice")
-                    )  # fmt: skip
-            if row.location_id not in idx.locations and row.location_id not in created_locs:
+                    new.add(Phone, id=_derived_id("phone", row.service_id), number=d["phone"],
+                            service_id=row.service_id, type="voice")  # fmt: skip
+            link = (row.service_id, row.location_id)
+            if row.new_location and row.location_id not in created_locs:
                 created_locs.add(row.location_id)
                 values = {c: d.get(f) for f, c in {**_LOCATION_MAP, **_GEO_MAP}.items()}
-                new_records.append(
-                    Location(id=row.location_id, organization_id=row.organization_id,
-                             name=d["name"], is_demo=bool(d.get("demo")), **values)
-                )  # fmt: skip
-                new_records.append(_sal(row.service_id, row.location_id))
-            elif row.action == "new" and row.location_id in idx.locations:
-                new_records.append(_sal(row.service_id, row.location_id))
-        for r in new_records:
-            if isinstance(r, Location | Service):
-                for col in ("fields", "target_groups", "languages"):
-                    if hasattr(r, col) and getattr(r, col) is None:
-                        setattr(r, col, [])
-                if isinstance(r, Location) and r.accessibility is None:
-                    r.accessibility = "unknown"
-        if new_records:
-            store.add(*new_records, actor=actor, session=s)
-        for row in preview.rows:
-            if row.action != "update":
+                values["accessibility"] = values["accessibility"] or "unknown"
+                new.add(Location, id=row.location_id, organization_id=row.organization_id,
+                        name=d["name"], is_demo=demo, **values)  # fmt: skip
+            elif row.action != "new" or row.new_location:
                 continue
+            if link not in linked:
+                linked.add(link)
+                new.add(ServiceAtLocation, id=_derived_id("sal", *link), service_id=link[0],
+                        location_id=link[1])  # fmt: skip
+        new.write(s)
+        updates = [r for r in preview.rows if r.action == "update"]
+        tables = {t for r in updates for t, _ in r.changes}
+        orgs = _load(s, Organization, {r.organization_id for r in updates}
+                     if "organization" in tables else set())  # fmt: skip
+        services = _load(s, Service, {r.service_id for r in updates} if "service" in tables
+                         else set())  # fmt: skip
+        locations = _load(s, Location, {r.location_id for r in updates if not r.new_location}
+                          if "location" in tables else set())  # fmt: skip
+        phones = _first_phones(s, {r.service_id for r in updates if ("phone", "number")
+                                   in r.changes})  # fmt: skip
+        for row in updates:
             by_table: dict[str, dict[str, Any]] = {}
-            for (table, col), (_old, new) in row.changes.items():
-                by_table.setdefault(table, {})[col] = new
+            for (table, col), (_old, value) in row.changes.items():
+                by_table.setdefault(table, {})[col] = value
             if "organization" in by_table:
-                _set(s, idx.orgs[row.organization_id], by_table["organization"], actor)
+                _set(s, orgs[row.organization_id], by_table["organization"], actor, now)
             if "service" in by_table:
-                _set(s, idx.services[row.service_id], by_table["service"], actor)
-            if "location" in by_table and row.location_id in idx.locations:
-                _set(s, idx.locations[row.location_id], by_table["location"], actor)
+                _set(s, services[row.service_id], by_table["service"], actor, now)
+            if "location" in by_table and row.location_id in locations:
+                _set(s, locations[row.location_id], by_table["location"], actor, now)
             if "phone" in by_table:
                 number = by_table["phone"]["number"]
-                ph = idx.phones.get(row.service_id)
+                ph = phones.get(row.service_id)
                 if ph is not None and number:
-                    _set(s, ph, {"number": number}, actor)
+                    _set(s, ph, {"number": number}, actor, now)
                 elif ph is not None:
                     s.add(
                         AuditLog(**audit_row("phone", ph.id, "delete", actor, snapshot(ph), None))

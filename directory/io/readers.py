@@ -11,20 +11,38 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from directory.io.columns import REQUIRED_COLUMNS, header_key, map_headers, unneutralise
+from directory.io.columns import (
+    GERMAN_HEADERS,
+    REQUIRED_COLUMNS,
+    header_key,
+    map_headers,
+    unneutralise,
+)
 from directory.validate import Problem, problem
 
-#: refuse more data rows than this (a spreadsheet of the whole state has < 10,000)
+#: refuse more data rows than this (a spreadsheet of the whole state has < 10,000); readers
+#: stop reading as soon as the file has more
 MAX_ROWS = 200_000
-#: refuse XLSX whose unpacked size exceeds this (zip bombs)
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+#: refuse XLSX whose parts unpack to more than this in total (zip bombs) ...
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+#: ... or whose large parts (> :data:`RATIO_FROM_BYTES`) are compressed more than this
+#: (a sheet saved by a spreadsheet program compresses about 5-20 times; a bomb 100-1000 times)
+MAX_RATIO = 100
+RATIO_FROM_BYTES = 1024 * 1024
+#: at most this many ZIP members (an XLSX has about 10-30)
+MAX_MEMBERS = 2_000
+#: columns read per table row (wider sheets are cut; no import file needs more)
+MAX_COLUMNS = 200
+#: JSON nested deeper than this is refused (HSDS needs about 8 levels)
+MAX_JSON_DEPTH = 64
 FORMATS = ("csv", "xlsx", "geojson", "hsds", "hsds-zip")
 
 #: leading bytes of binary formats → their (language-neutral) name
@@ -62,6 +80,11 @@ class RawRecord:
     line: int
     values: dict[str, Any]
     problems: list[Problem] = field(default_factory=list)
+    #: unmapped columns of the row: source header → cell (free text to infer the kind from)
+    extra: dict[str, Any] = field(default_factory=dict)
+    #: the record as it stands in the file (a table row's cells, a JSON object), to hand a
+    #: refused row back in the same format
+    source: Any = None
 
 
 @dataclass
@@ -75,6 +98,27 @@ class Parsed:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    #: file-level notes of the reader (skipped totals rows, section headings)
+    notes: list[Problem] = field(default_factory=list)
+    #: tables: (column index → key, column index → unmapped header, undo CSV formula guard);
+    #: a table record keeps only its cells, its values are made by :func:`record_values`
+    table: tuple[dict[int, str], dict[int, str], bool] | None = None
+
+
+def record_values(rec: RawRecord, parsed: Parsed) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(values, extra)`` of a record: canonical key → cell, unmapped header → filled cell.
+
+    Table rows are kept as cells only while the file is read (a dict per row would double
+    the memory of a large file); the dicts are made here, one row at a time.
+    """
+    if parsed.table is None or rec.values:
+        return rec.values, rec.extra
+    mapping, unmapped, csv_guard = parsed.table
+    row = rec.source
+    values = {c: (unneutralise(row[i]) if csv_guard else row[i]) if i < len(row) else None
+              for i, c in mapping.items()}  # fmt: skip
+    extra = {h: row[i] for i, h in unmapped.items() if i < len(row) and not _blank(row[i])}
+    return values, extra
 
 
 # -- detection ---------------------------------------------------------------------------------
@@ -104,8 +148,9 @@ def _refuse_binary(data: bytes, expected: str) -> None:
 
 
 # -- CSV ---------------------------------------------------------------------------------------
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Text and encoding: UTF-8 (with/without BOM), UTF-16 with BOM, else Windows-1252."""
+def detect_encoding(data: bytes) -> str:
+    """UTF-8 (with/without BOM), UTF-16 with BOM, else Windows-1252 — the first that decodes
+    ``data`` without a run of control characters (which means: not a text file)."""
     if data.startswith(codecs.BOM_UTF8):
         candidates = ["utf-8-sig"]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -117,18 +162,25 @@ def decode_text(data: bytes) -> tuple[str, str]:
         candidates = ["utf-8", "cp1252"]
     for enc in candidates:
         try:
-            text = data.decode(enc)
+            # decoded once to check it, then dropped: the rows are decoded while read
+            head = data.decode(enc)[:200_000]
         except UnicodeDecodeError:
             continue
-        controls = len(re.findall(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]", text[:200_000]))
-        if controls > max(3, len(text[:200_000]) // 200):
+        controls = len(re.findall(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]", head))
+        if controls > max(3, len(head) // 200):
             break
-        return text, enc
+        return enc
     raise FileRefused(
         "encoding",
         "Die Zeichenkodierung der Datei wurde nicht erkannt "
         "(erwartet UTF-8 oder Windows-1252) – ist es wirklich eine CSV-Datei?",
     )
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Text and encoding (see :func:`detect_encoding`)."""
+    enc = detect_encoding(data)
+    return data.decode(enc), enc
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -160,28 +212,113 @@ def _map_columns(headers: list[Any], explicit: Mapping[str, str | None] | None,
     return mapping
 
 
-def _table_records(headers: list[Any], rows: list[list[Any]], first_line: int,
+_TOTALS = re.compile(r"^(summe|gesamt|insgesamt|gesamtsumme|total|totals|sum|anzahl)\b",
+                     re.IGNORECASE)  # fmt: skip
+_NUMBER = re.compile(r"^[\d\s.,%€+-]*$")
+#: a lone cell in the name column that reads like a heading over a group of rows
+_HEADING = re.compile(r"^(landkreis|kreis|region|stadt|gemeinde|samtgemeinde|bezirk|district|"
+                      r"city|county)\b|:$", re.IGNORECASE)  # fmt: skip
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _skip_reason(row: list[Any], name_index: int | None,
+                 width: int = 0) -> tuple[str, str] | None:  # fmt: skip
+    """Why a row is not an entry: a totals row ("Summe", "Gesamt" + numbers), or a section
+    heading — one filled cell, not in the name column, or in it but reading like a heading
+    ("Landkreis Hildesheim", "Region Hannover:") in a table of three or more columns — as
+    merged cells leave it above a group of rows. ``(code, the row's first text)`` or
+    ``None``."""
+    filled = [(i, v) for i, v in enumerate(row) if not _blank(v)]
+    if not filled:
+        return None
+    first = str(filled[0][1]).strip()
+    if _TOTALS.match(first) and all(isinstance(v, int | float) or _NUMBER.match(str(v))
+                                    for _, v in filled[1:]):  # fmt: skip
+        return "totals_row", first
+    if len(filled) == 1 and not isinstance(filled[0][1], int | float) and (
+        filled[0][0] != name_index or (width >= 3 and _HEADING.search(first))
+    ):
+        return "heading_row", first
+    return None
+
+
+#: a header row is looked for among this many first non-empty rows
+_HEADER_SEARCH = 10
+
+
+def find_header(rows: Iterable[list[Any]], parsed: Parsed
+                ) -> tuple[list[Any] | None, Iterable[list[Any]], int]:  # fmt: skip
+    """``(header, remaining rows, header line)``: the first row with two or more filled
+    cells; single-cell rows above it (a sheet's title, "Stand: März 2025") are skipped with a
+    note. A file whose first rows all have one cell keeps its first row as the header (then
+    the mapping says "only one column — wrong delimiter?")."""
+    it = iter(rows)
+    skipped: list[tuple[int, list[Any]]] = []
+    line = 0
+    for row in it:
+        line += 1
+        filled = sum(not _blank(v) for v in row)
+        if filled >= 2:
+            for n, title in skipped:
+                text = str(next(v for v in title if not _blank(v))).strip()
+                parsed.notes.append(Problem("file", "heading_row", "warning",
+                                            f"Zeile {n} übersprungen: Zwischenüberschrift "
+                                            f"„{text[:80]}“ (nur eine Zelle gefüllt).",
+                                            {"line": n, "value": text[:80]}))  # fmt: skip
+            return row, it, line
+        if filled == 1:
+            skipped.append((line, row))
+            if len(skipped) >= _HEADER_SEARCH:
+                break
+    if not skipped:
+        return None, it, line
+    first_line, first = skipped[0]
+    rest = [r for _, r in skipped[1:]]
+    return first, itertools.chain(rest, it), first_line
+
+
+def _table_records(headers: list[Any], rows: Iterable[list[Any]], first_line: int,
                    explicit: Mapping[str, str | None] | None, parsed: Parsed) -> None:  # fmt: skip
-    """Shared by CSV and XLSX: header mapping, required columns, rows → records."""
+    """Shared by CSV and XLSX: header mapping, required columns, rows → records.
+
+    ``rows`` is consumed lazily: reading stops (and the file is refused) as soon as it has
+    more than :data:`MAX_ROWS` data rows.
+    """
     if not any(header_key(h) for h in headers):
         raise FileRefused("empty", "Die Datei ist leer (keine Kopfzeile).")
     mapping = _map_columns(headers, explicit, parsed)
     missing = [c for c in REQUIRED_COLUMNS if c not in mapping.values()]
     if missing:
-        text = "Pflichtspalten fehlen: " + ", ".join(missing) + "."
+        labels = ", ".join(GERMAN_HEADERS.get(c, c) for c in missing)
+        text = "Pflichtspalten fehlen: " + labels + "."
         if len(headers) == 1:
             raise FileRefused("single_column", text + " Es wurde nur eine Spalte erkannt – ist "
                               "das Trennzeichen „;“ oder „,“?", parsed=parsed,
                               columns=missing)  # fmt: skip
         raise FileRefused("missing_columns", text, parsed=parsed, columns=missing)
     width = len(headers)
+    name_index = next(i for i, c in mapping.items() if c == "name")
+    unmapped = {i: str(h) for i, h in enumerate(headers)
+                if i not in mapping and header_key(h)}  # fmt: skip
+    parsed.table = (mapping, unmapped, parsed.format == "csv")
     for n, row in enumerate(rows):
-        if not any(v not in (None, "") and str(v).strip() for v in row):
+        if not any(not _blank(v) for v in row):
             continue
-        rec = RawRecord(first_line + n, {c: (row[i] if i < len(row) else None)
-                                         for i, c in mapping.items()})  # fmt: skip
-        rec.values = {k: unneutralise(v) for k, v in rec.values.items()}
-        if len(row) > width and any(v not in (None, "") for v in row[width:]):
+        line = first_line + n
+        skip = _skip_reason(row, name_index, width)
+        if skip is not None:
+            code, text = skip
+            message = {"totals_row": f"Zeile {line} übersprungen: Summenzeile „{text[:40]}“.",
+                       "heading_row": f"Zeile {line} übersprungen: Zwischenüberschrift "
+                                      f"„{text[:80]}“ (nur eine Zelle gefüllt)."}[code]
+            parsed.notes.append(Problem("file", code, "warning", message,
+                                        {"line": line, "value": text[:80]}))
+            continue
+        rec = RawRecord(line, {}, source=row)
+        if len(row) > width and any(not _blank(v) for v in row[width:]):
             rec.problems.append(Problem(
                 "file", "extra_cells", "error", f"Zeile hat {len(row)} Zellen, die Kopfzeile nur "
                 f"{width} (Trennzeichen im Text ohne Anführungszeichen?).",
@@ -198,22 +335,24 @@ def read_csv(data: bytes, mapping: Mapping[str, str | None] | None = None) -> Pa
     _refuse_binary(data, "CSV")
     if not data.strip():
         raise FileRefused("empty", "Die Datei ist leer.")
-    text, encoding = decode_text(data)
-    if not text.strip():
+    encoding = detect_encoding(data)
+    head = data[:262_144].decode(encoding, errors="ignore")
+    if not head.strip():
         raise FileRefused("empty", "Die Datei ist leer.")
-    delimiter = _sniff_delimiter(text)
+    delimiter = _sniff_delimiter(head)
+    # decoded while read (no second copy of the whole file as text)
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    reader = csv.reader(stream, delimiter=delimiter, quotechar='"', doublequote=True,
+                        strict=False)  # fmt: skip
+    parsed = Parsed("csv", [], encoding=encoding.replace("-sig", " (BOM)"), delimiter=delimiter)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
-                               quotechar='"', doublequote=True, strict=False))  # fmt: skip
+        header, rows, line = find_header(reader, parsed)
+        if header is None:
+            raise FileRefused("empty", "Die Datei ist leer.")
+        _table_records(header, rows, line + 1, mapping, parsed)
     except csv.Error as exc:
         raise FileRefused("malformed_csv", f"Die CSV-Datei ist fehlerhaft: {exc}.",
                           detail=str(exc)) from exc
-    while rows and not any(c.strip() for c in rows[0]):
-        rows.pop(0)
-    if not rows:
-        raise FileRefused("empty", "Die Datei ist leer.")
-    parsed = Parsed("csv", [], encoding=encoding.replace("-sig", " (BOM)"), delimiter=delimiter)
-    _table_records(rows[0], rows[1:], 2, mapping, parsed)
     return parsed
 
 
@@ -226,6 +365,41 @@ def _xlsx_value(value: Any) -> Any:
     return value
 
 
+def _trimmed(row: list[Any]) -> list[Any]:
+    """A sheet row without its trailing empty cells (read-only sheets pad every row)."""
+    while row and row[-1] is None:
+        row.pop()
+    return row
+
+
+def check_zip(data: bytes) -> zipfile.ZipFile:
+    """Open ``data`` as ZIP after checking its directory against zip bombs: the declared
+    unpacked sizes (which bound what Python's ``zipfile`` will ever inflate), their total,
+    the compression ratio of large parts and the number of parts — before anything is
+    inflated."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise FileRefused("xlsx_damaged", "Die Excel-Datei ist beschädigt oder unvollständig "
+                          "(abgeschnitten?).") from exc  # fmt: skip
+    refuse_zip_bomb(infos)
+    return zf
+
+
+def refuse_zip_bomb(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a ZIP directory that declares too much unpacked data, too many parts or a
+    suspicious compression ratio (see :data:`MAX_UNPACKED_BYTES`, :data:`MAX_RATIO`)."""
+    unpacked = sum(i.file_size for i in infos)
+    ratio = max((i.file_size / max(i.compress_size, 1) for i in infos
+                 if i.file_size > RATIO_FROM_BYTES), default=0)  # fmt: skip
+    if len(infos) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES or ratio > MAX_RATIO:
+        mb = f"{unpacked / 1048576:.0f}"
+        raise FileRefused("unpacked_too_large", f"Die Datei ist entpackt zu groß ({mb} MB) oder "
+                          "ungewöhnlich stark gepackt – sie wird aus Sicherheitsgründen nicht "
+                          "geöffnet.", mb=mb)  # fmt: skip
+
+
 def read_xlsx(data: bytes, mapping: Mapping[str, str | None] | None = None,
               sheet: str | None = None) -> Parsed:  # fmt: skip
     if not data:
@@ -233,44 +407,38 @@ def read_xlsx(data: bytes, mapping: Mapping[str, str | None] | None = None,
     if not data.startswith(b"PK"):
         _refuse_binary(data, "Excel (.xlsx)")
         raise FileRefused("not_xlsx", "Die Datei ist keine Excel-Datei (.xlsx).")
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        names = set(zf.namelist())
-        unpacked = sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise FileRefused("xlsx_damaged", "Die Excel-Datei ist beschädigt oder unvollständig "
-                          "(abgeschnitten?).") from exc  # fmt: skip
-    if "xl/workbook.xml" not in names:
+    zf = check_zip(data)
+    if "xl/workbook.xml" not in set(zf.namelist()):
         raise FileRefused("not_xlsx", "Die Datei ist keine Excel-Datei (.xlsx), sondern ein "
                           "anderes ZIP-Archiv.")  # fmt: skip
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise FileRefused("unpacked_too_large", "Die Excel-Datei ist entpackt zu groß.")
     import openpyxl
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        if sheet is not None and sheet not in wb.sheetnames:
-            sheets = ", ".join(wb.sheetnames)
-            raise FileRefused("sheet_missing", f"Tabellenblatt „{sheet}“ gibt es nicht "
-                              f"(vorhanden: {sheets}).", sheet=sheet, sheets=sheets)  # fmt: skip
-        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
-        rows = [[_xlsx_value(v) for v in r] for r in ws.iter_rows(values_only=True)]
-        title = ws.title
-        wb.close()
+        try:
+            if sheet is not None and sheet not in wb.sheetnames:
+                sheets = ", ".join(wb.sheetnames)
+                raise FileRefused("sheet_missing", f"Tabellenblatt „{sheet}“ gibt es nicht "
+                                  f"(vorhanden: {sheets}).", sheet=sheet,
+                                  sheets=sheets)  # fmt: skip
+            ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+            parsed = Parsed("xlsx", [], sheet=ws.title)
+            width = min(ws.max_column or MAX_COLUMNS, MAX_COLUMNS)
+            rows = (_trimmed([_xlsx_value(v) for v in r])
+                    for r in ws.iter_rows(values_only=True, max_col=width))  # fmt: skip
+            header, rows, line = find_header(rows, parsed)
+            if header is None:
+                raise FileRefused("empty", "Die Datei ist leer (leere Excel-Tabelle).")
+            while header and _blank(header[-1]):
+                header.pop()
+            _table_records(header, rows, line + 1, mapping, parsed)
+        finally:
+            wb.close()
     except FileRefused:
         raise
     except Exception as exc:  # openpyxl raises many types on damaged files
         raise FileRefused("xlsx_damaged", "Die Excel-Datei ist beschädigt oder unvollständig "
                           f"({exc.__class__.__name__}).") from exc  # fmt: skip
-    while rows and not any(v not in (None, "") for v in rows[0]):
-        rows.pop(0)
-    if not rows:
-        raise FileRefused("empty", "Die Datei ist leer (leere Excel-Tabelle).")
-    parsed = Parsed("xlsx", [], sheet=title)
-    header = list(rows[0])
-    while header and header[-1] in (None, ""):
-        header.pop()
-    _table_records(header, rows[1:], 2, mapping, parsed)
     return parsed
 
 
@@ -280,11 +448,39 @@ def _load_json(data: bytes, what: str) -> Any:
     if not data.strip():
         raise FileRefused("empty", "Die Datei ist leer.")
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        doc = json.loads(data.decode("utf-8-sig"))
+    except RecursionError as exc:
+        raise _too_deep(what) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         detail = str(exc)[:120]
         raise FileRefused("not_json", f"Die Datei ist kein gültiges JSON ({what}): {detail}",
                           what=what, detail=detail) from exc  # fmt: skip
+    if json_depth(doc) > MAX_JSON_DEPTH:
+        raise _too_deep(what)
+    return doc
+
+
+def _too_deep(what: str) -> FileRefused:
+    return FileRefused("json_too_deep", f"Die Datei ({what}) ist zu tief verschachtelt "
+                       f"(mehr als {MAX_JSON_DEPTH} Ebenen).", what=what,
+                       max=MAX_JSON_DEPTH)  # fmt: skip
+
+
+def json_depth(doc: Any) -> int:
+    """Nesting depth of a parsed JSON value, without recursion (``1`` for a scalar).
+
+    >>> json_depth({"a": [1, {"b": []}]})
+    4
+    """
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return deepest
 
 
 # -- GeoJSON -----------------------------------------------------------------------------------
@@ -301,6 +497,9 @@ def read_geojson(data: bytes, mapping: Mapping[str, str | None] | None = None) -
         raise FileRefused("no_rows", "Die Datei enthält keine Daten (leere FeatureCollection).")
     parsed = Parsed("geojson", [])
     features = doc["features"]
+    if len(features) > MAX_ROWS:
+        raise FileRefused("too_many_rows", f"Mehr als {MAX_ROWS} Zeilen – bitte aufteilen.",
+                          max=MAX_ROWS)
     # the properties act as the columns: one per distinct (normalised) key, first seen first
     keys: dict[str, str] = {}
     for feat in features:
@@ -317,10 +516,13 @@ def read_geojson(data: bytes, mapping: Mapping[str, str | None] | None = None) -
                                         "Eintrag ist kein gültiges GeoJSON-Feature.", {}))
             parsed.records.append(rec)
             continue
+        rec.source = feat
         for key, value in (feat.get("properties") or {}).items():
             target = target_of.get(header_key(key))
             if target:
                 rec.values[target] = value
+            elif not _blank(value) and not isinstance(value, dict | list):
+                rec.extra[str(key)] = value
         geom = feat.get("geometry")
         if geom is not None:
             coords = geom.get("coordinates") if isinstance(geom, dict) else None
@@ -340,7 +542,8 @@ def read_geojson(data: bytes, mapping: Mapping[str, str | None] | None = None) -
         parsed.records.append(rec)
     missing = [c for c in REQUIRED_COLUMNS if c not in parsed.present]
     if missing:
-        raise FileRefused("missing_columns", "Pflichtspalten fehlen: " + ", ".join(missing)
+        labels = ", ".join(GERMAN_HEADERS.get(c, c) for c in missing)
+        raise FileRefused("missing_columns", "Pflichtspalten fehlen: " + labels
                           + " (in keinem Eintrag).", parsed=parsed, columns=missing)  # fmt: skip
     return parsed
 
@@ -472,6 +675,7 @@ def read_hsds(data: bytes, mapping: Mapping[str, str | None] | None = None) -> P
         raise FileRefused("no_rows", "Die Datei enthält keine Daten (leere HSDS-Liste).")
     parsed = Parsed("hsds", [])
     for n, item in enumerate(doc, start=1):
+        start = len(parsed.records)
         if isinstance(item.get("services"), list):  # organization with nested services
             org = {"id": item.get("id"), "name": item.get("name")}
             for svc in item["services"]:
@@ -484,6 +688,11 @@ def read_hsds(data: bytes, mapping: Mapping[str, str | None] | None = None) -> P
                 {"path": f"[{n}].services"})]))  # fmt: skip
         else:
             parsed.records += _service_rows(item, n, None)
+        for rec in parsed.records[start:]:
+            rec.source = item
+        if len(parsed.records) > MAX_ROWS:
+            raise FileRefused("too_many_rows", f"Mehr als {MAX_ROWS} Zeilen – bitte aufteilen.",
+                              max=MAX_ROWS)
     if not parsed.records:
         raise FileRefused("no_rows", "Die Datei enthält keine Daten (keine HSDS-Dienste).")
     parsed.present = {
@@ -516,6 +725,12 @@ def read_bytes(data: bytes, *, name: str = "", fmt: str = "auto",
         if not data.startswith(b"PK\x03\x04"):
             _refuse_binary(data, "ZIP (HSDS)")
             raise FileRefused("not_zip", "Die Datei ist kein ZIP-Archiv (HSDS-Datenpaket).")
+        try:
+            infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            pass  # reported by package_to_json
+        else:
+            refuse_zip_bomb(infos)
         try:
             parsed = read_hsds(package_to_json(data), mapping)
         except PackageError as exc:

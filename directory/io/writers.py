@@ -1,8 +1,12 @@
 """Export: store → flat offer rows → CSV, XLSX, GeoJSON or HSDS 3.0 JSON.
 
 * CSV: UTF-8 with BOM (Excel opens it correctly), ``;``-separated, German headers.
-* XLSX: one sheet "Angebote", German headers, text cells.
-* CSV/XLSX neutralise formula-like text (see :mod:`directory.io.columns`).
+* XLSX: one sheet "Angebote", German headers, text as text-typed cells.
+* CSV and XLSX are for people: coded values are German words (kind, fields of action, target
+  groups, languages, status …; lists ``;``-joined, :mod:`directory.io.words`) and import
+  back unchanged.
+* CSV neutralises formula-like text (see :mod:`directory.io.columns`); XLSX needs no guard
+  (a text-typed cell is never evaluated), so phone numbers show no apostrophe.
 * GeoJSON: FeatureCollection of Points (``null`` geometry for offers without coordinates),
   properties = canonical flat keys, lists as arrays, opening hours as JSON.
 * HSDS 3.0: a JSON array of ``service`` objects (fully nested: organization,
@@ -26,6 +30,7 @@ from sqlalchemy import select
 from directory.hours import format_hours, parse_hours_text
 from directory.io.columns import FLAT_COLUMNS, GERMAN_HEADERS, LIST_COLUMNS, neutralise
 from directory.io.readers import EXTENSION, FIELD_TAXONOMY
+from directory.io.words import WORD_COLUMNS, to_words
 from directory.model import Location, Organization, Phone, Service, ServiceAtLocation
 from directory.store import Store
 from directory.taxonomy import fields_of_action
@@ -142,27 +147,30 @@ def hours_text(hours: dict | None) -> str | None:
     return json.dumps(hours, ensure_ascii=False, sort_keys=True)
 
 
-def _cell(key: str, value: Any) -> Any:
+def _cell(key: str, value: Any, guard: bool = True) -> Any:
+    """One CSV/XLSX cell for people: words for codes; ``guard`` neutralises formulas (CSV)."""
     if value is None:
         return None
     if key == "demo":  # "ja" for fictional records; empty (= real) otherwise
         return "ja" if value else None
-    if key in LIST_COLUMNS:
-        return "; ".join(value)
+    if key in WORD_COLUMNS:
+        value = to_words(key, value)
+    elif key in LIST_COLUMNS:
+        value = "; ".join(value)
     if key == "opening_hours":
         return hours_text(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
         return value
-    return neutralise(str(value))
+    return neutralise(str(value)) if guard else str(value)
 
 
-def table_rows(rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
-    """Header (German) + neutralised cells, for CSV and XLSX."""
+def table_rows(rows: Sequence[dict[str, Any]], *, guard: bool = True) -> list[list[Any]]:
+    """Header (German) + cells for people (words; formulas neutralised with ``guard``)."""
     out: list[list[Any]] = [[GERMAN_HEADERS[c] for c in FLAT_COLUMNS]]
     for r in rows:
-        out.append([_cell(c, r.get(c)) for c in FLAT_COLUMNS])
+        out.append([_cell(c, r.get(c), guard) for c in FLAT_COLUMNS])
     return out
 
 
@@ -175,12 +183,21 @@ def to_csv(rows: Sequence[dict[str, Any]]) -> bytes:
 
 
 def to_xlsx(rows: Sequence[dict[str, Any]]) -> bytes:
+    """XLSX for people: text goes into text-typed cells (``data_type "s"``), which a
+    spreadsheet program never evaluates — so no formula guard (no visible apostrophe)."""
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
 
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Angebote")
-    for r in table_rows(rows):
-        ws.append(r)
+    for r in table_rows(rows, guard=False):
+        cells = []
+        for value in r:
+            cell = WriteOnlyCell(ws, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            cells.append(cell)
+        ws.append(cells)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -56,6 +56,15 @@ def xlsx_bytes() -> bytes:
     return buf.getvalue()
 
 
+def zip_bomb(unpacked_mb: int) -> bytes:
+    """An XLSX-shaped ZIP whose sheet unpacks to ``unpacked_mb`` MB (ratio ~1000)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", "<row/>" * (unpacked_mb * 1024 * 1024 // 6))
+    return buf.getvalue()
+
+
 def zip_bytes() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -96,8 +105,8 @@ CASES = [
     (
         "missing_required_columns",
         "x.csv",
-        b"Name;Ort\nA;Hildesheim\n",
-        "Pflichtspalten fehlen: organization, kind",
+        b"Ort;PLZ\nHildesheim;31135\n",
+        "Pflichtspalten fehlen: Name",
         None,
     ),
     ("empty_file", "x.csv", b"", "leer", None),
@@ -176,7 +185,12 @@ CASES = [
         None,
     ),
     ("invalid_phone", "x.csv", csv_bytes(row(Telefon="ruf mich an")), "Telefonnummer", None),
-    ("missing_required_value", "x.csv", csv_bytes(row(Art="")), "Pflichtfeld „Art“", None),
+    ("missing_required_value", "x.csv", csv_bytes(row(Name="")), "Pflichtfeld „Name“", None),
+    ("xlsx_zip_bomb", "x.xlsx", lambda: zip_bomb(20), "entpackt zu groß", None),
+    ("json_nested_deeply", "x.json", b"[" * 100_000 + b"]" * 100_000, "verschachtelt", None),
+    ("json_nested_deeper_than_hsds", "x.json", b"[" * 100 + b"]" * 100, "verschachtelt", None),
+    ("geojson_nested", "x.geojson", b'{"type": "FeatureCollection", "features": '
+     + b"[" * 50_000 + b"]" * 50_000 + b"}", "verschachtelt", None),
     (
         "hours_close_before_open",
         "x.csv",

@@ -6,6 +6,7 @@ Celle → heide) and its own accounts file; the app's cached store/editor are re
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -79,10 +80,19 @@ def _frame(app, column: str):
     return next(d.value for d in app.dataframe if column in d.value.columns)
 
 
+def _unescape(text: str) -> str:
+    """What a reader sees of an escaped markdown text (``ui.forms.plain``)."""
+    return re.sub(r"\\(.)", r"\1", str(text))
+
+
 def _texts(app) -> str:
     parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success")
              for e in getattr(app, kind)]  # fmt: skip
-    return " ".join(str(p) for p in parts)
+    return " ".join(_unescape(p) for p in parts)
+
+
+def _errors(app) -> list[str]:
+    return [_unescape(e.value) for e in app.error]
 
 
 def test_without_login_only_the_login_form(app, site):
@@ -155,7 +165,7 @@ def test_validation_error_shown_at_the_field_and_nothing_saved(app, site):
     app.text_input(key=f"daten_f_service_{ids['own']}_1_email").input("keine-mail")
     next(b for b in app.button if b.label == "Speichern").click().run()
     assert not app.exception
-    assert any("E-Mail-Adresse „keine-mail“ ist ungültig." in e.value for e in app.error)
+    assert any("E-Mail-Adresse „keine-mail“ ist ungültig." in e for e in _errors(app))
     assert _audit(store) == before
     # the typed value is kept for correction
     assert app.text_input(key=f"daten_f_service_{ids['own']}_1_email").value == "keine-mail"
@@ -171,7 +181,7 @@ def test_conflict_shows_both_versions(app, site):
     app.text_input(key=f"daten_f_service_{ids['own']}_1_name").input("Fassung A")
     next(b for b in app.button if b.label == "Speichern").click().run()
     assert not app.exception
-    assert any("Nicht gespeichert" in e.value for e in app.error)
+    assert any("Nicht gespeichert" in e for e in _errors(app))
     both = _frame(app, "Ihre Fassung")
     assert list(both.iloc[0]) == ["Name", "Fassung B", "Fassung A"]
     assert Editor(store).load("service", ids["own"])["name"] == "Fassung B"
@@ -211,6 +221,11 @@ def test_expired_session_logs_out_with_message(app, site):
 def test_coordinator_cannot_edit_outside_network(app, site):
     store, ids = site
     _login(_open(app), "kim")
+    # the list opens on the coordinator's own network; "all" shows the others too
+    assert list(app.dataframe[0].value.iloc[:, 0]) == ["Beratung Hildesheim"]
+    assert app.selectbox(key="daten_net").value == "__own__"
+    app.selectbox(key="daten_net").set_value(None).run()
+    assert list(app.dataframe[0].value.iloc[:, 0]) == ["Beratung Celle", "Beratung Hildesheim"]
     app.selectbox(key="daten_pick").set_value(ids["other"]).run()
     assert "nur ansehen" in _texts(app)
     name = app.text_input(key=f"daten_f_service_{ids['other']}_1_name")
@@ -335,7 +350,7 @@ def test_oidc_unknown_email_gets_no_access(app, site):
     app.secrets["auth"] = OIDC
     app.user = {"is_logged_in": True, "email": "fremd@example.org", "email_verified": True}
     _open(app)
-    assert any("kein Konto" in e.value for e in app.error)
+    assert any("kein Konto" in e for e in _errors(app))
     assert len(app.dataframe) == 0
 
 
@@ -345,20 +360,23 @@ MAPPING_CSV = ("Angebotstitel;Träger;Art;PLZ;Telefon\n"
 
 
 def _upload(app, name: str, data: bytes, mime: str = "text/csv"):
-    app.file_uploader(key="daten_upload").set_value((name, data, mime)).run()
+    state = app.session_state
+    gen = state["daten_upload_gen"] if "daten_upload_gen" in state else 0  # noqa: SIM401
+    app.file_uploader(key=f"daten_upload_{gen}").set_value((name, data, mime)).run()
     assert not app.exception
     return app
 
 
 def _mapping_boxes(app) -> dict:
-    return {b.label: b for b in app.selectbox if (b.key or "").startswith("daten_map_")}
+    return {_unescape(b.label): b for b in app.selectbox
+            if (b.key or "").startswith("daten_map_")}  # fmt: skip
 
 
 def test_import_mapping_corrected_by_hand_then_committed(app, site):
     store, _ = site
     _upload(_login(_open(app), "ada"), "liste.csv", MAPPING_CSV)
     # "Angebotstitel" is not recognised: refused, but the detected mapping is shown
-    assert any("Pflichtspalten fehlen: name" in e.value for e in app.error)
+    assert any("Pflichtspalten fehlen: Name" in e for e in _errors(app))
     assert app.button(key="daten_commit").disabled
     boxes = _mapping_boxes(app)
     assert {h: b.value for h, b in boxes.items()} == {
@@ -368,7 +386,7 @@ def test_import_mapping_corrected_by_hand_then_committed(app, site):
     apply = "Zuordnung anwenden"
     boxes["Angebotstitel"].set_value("organization")  # a slip: "Träger" is that already
     next(b for b in app.button if b.label == apply).click().run()
-    assert any("meinen beide „organization“" in e.value for e in app.error)
+    assert any("meinen beide „Träger“" in e for e in _errors(app))
     assert _mapping_boxes(app)["Angebotstitel"].value == "organization"  # kept to correct
     boxes = _mapping_boxes(app)
     boxes["Angebotstitel"].set_value("name")
@@ -380,7 +398,7 @@ def test_import_mapping_corrected_by_hand_then_committed(app, site):
     assert _mapping_boxes(app)["Angebotstitel"].value == "name"  # the choice stays shown
     before = _audit(store)
     app.button(key="daten_commit").click().run()
-    assert not app.exception and "Import gespeichert: 1 neu, 0 geändert." in _texts(app)
+    assert not app.exception and "Import gespeichert: 1 neu, 0 geändert" in _texts(app)
     from directory.query import offers_frame
 
     row = offers_frame(store).set_index("name").loc["Sprachcafé Hildesheim"]
@@ -394,9 +412,9 @@ def test_import_messages_in_the_ui_language(app, site):
     _login(_open(app), "ada", lang="en")
     before = _audit(store)
     _upload(app, "liste.csv", b"\x89PNG\r\n\x1a\n" + bytes(200))
-    assert [e.value for e in app.error] == ["The file is not a CSV file but binary data (PNG)."]
+    assert _errors(app) == ["The file is not a CSV file but binary data (PNG)."]
     _upload(app, "liste.csv", MAPPING_CSV)
-    assert any("Required columns are missing: name" in e.value for e in app.error)
+    assert any("Required columns are missing: Name" in e for e in _errors(app))
     assert _mapping_boxes(app)["Angebotstitel"].format_func("") == "(ignored)"
     # a valid file, then someone changes the store before the commit
     good = MAPPING_CSV.replace(b"Angebotstitel", b"Name")
@@ -407,6 +425,124 @@ def test_import_messages_in_the_ui_language(app, site):
     changed = _audit(store)
     app.button(key="daten_commit").click().run()
     assert not app.exception
-    assert any(e.value.startswith("The directory changed since the preview")
-               for e in app.error), [e.value for e in app.error]
+    assert any(e.startswith("The directory changed since the preview")
+               for e in _errors(app)), _errors(app)
     assert _audit(store) == changed > before
+
+
+# -- coordinators' sheets, plain headers, partial commit, placeholders, history ------------------
+def _rows_table(app):
+    return next(d.value for d in app.dataframe if "Zeile" in d.value.columns)
+
+
+def test_coordinator_sheet_imports_through_the_page(app, site):
+    from tests.directory.io.sheets import ISSUE_EXPECTED, ISSUE_SHEET
+
+    store, _ = site
+    _upload(_login(_open(app), "ada"), "liste.csv", ISSUE_SHEET)
+    assert "4 Zeilen – 4 neu, 0 geändert, 0 unverändert, 0 abgelehnt" in _texts(app)
+    assert "Zeile 2 übersprungen: Zwischenüberschrift" in _texts(app)
+    assert "Summenzeile" in _texts(app)
+    table = _rows_table(app)
+    assert dict(zip(table["Name"], table["Art"], strict=True)) == {
+        n: t(f"kind.{k}", "de") for n, k in ISSUE_EXPECTED.items()}
+    assert any("muttersprachlich" in w for w in table["Fehler und Hinweise"])
+    # the reason beside the disabled second button; the first is usable
+    assert not app.button(key="daten_commit").disabled
+    assert app.button(key="daten_commit_valid").disabled
+    assert "Nicht nötig – keine Zeile ist abgelehnt." in _texts(app)
+    app.button(key="daten_commit").click().run()
+    assert not app.exception and not app.error
+    assert "Import gespeichert: 4 neu, 0 geändert" in _texts(app)
+    assert "Vorschau" not in _texts(app)  # the upload is cleared: no message of the old file
+    from directory.query import offers_frame
+
+    kinds = dict(offers_frame(store).set_index("name")["kind"])
+    assert {n: kinds[n] for n in ISSUE_EXPECTED} == ISSUE_EXPECTED
+
+
+def test_kind_for_all_rows_set_in_the_preview(app, site):
+    from tests.directory.io.sheets import ISSUE_SHEET
+
+    _upload(_login(_open(app), "ada"), "liste.csv", ISSUE_SHEET)
+    box = next(b for b in app.selectbox if (b.key or "").startswith("daten_kind_all_"))
+    assert box.value is None and box.proto.placeholder == "aus dem Text erkennen"
+    box.set_value("integrationslotsen")
+    next(b for b in app.button if b.label == "Zuordnung anwenden").click().run()
+    assert set(_rows_table(app)["Art"]) == {"Integrationslotsen"}
+
+
+def test_partial_commit_and_refused_rows_download(app, site):
+    from tests.directory.io.sheets import ISSUE_SHEET
+
+    store, _ = site
+    bad = ISSUE_SHEET.replace(b";31137;", b";99999;")
+    _upload(_login(_open(app), "ada"), "liste.csv", bad)
+    assert "4 Zeilen – 3 neu, 0 geändert, 0 unverändert, 1 abgelehnt" in _texts(app)
+    assert app.button(key="daten_commit").disabled
+    assert "Nicht möglich – 1 Zeilen sind abgelehnt" in _texts(app)
+    app.toggle(key="daten_only_refused").set_value(True).run()
+    only = _rows_table(app)
+    assert list(only["Name"]) == ["Internationaler Treffpunkt (fiktiv)"]
+    assert "99999" in only["Fehler und Hinweise"].iloc[0]
+    before = _audit(store)
+    app.button(key="daten_commit_valid").click().run()
+    assert not app.exception and not app.error
+    assert "Import gespeichert: 3 neu, 0 geändert, 1 abgelehnte Zeilen nicht übernommen" in (
+        _texts(app))
+    assert _audit(store) > before
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "Abgelehnte Zeilen herunterladen (mit Grund)" in labels
+
+
+HOSTILE = ("**x**;[a](https://evil.example);![p](https://evil.example/p.png);Name\n"
+           "1;2;3;Sprachcafé (fiktiv)\n").encode()
+
+
+def test_headers_of_the_file_are_plain_text(app, site):
+    from ui.forms import plain
+
+    _upload(_login(_open(app), "ada"), "liste.csv", HOSTILE)
+    boxes = {b.label: b for b in app.selectbox if (b.key or "").startswith("daten_map_")}
+    for header in ("**x**", "[a](https://evil.example)", "![p](https://evil.example/p.png)"):
+        assert plain(header) in boxes  # the label is escaped: shown literally
+    shown = [e.value for kind in ("markdown", "caption", "warning", "error", "info")
+             for e in getattr(app, kind)] + [b.label for b in app.selectbox]  # fmt: skip
+    assert not [v for v in shown if "](https" in v or "**x" in v]
+
+
+def test_placeholders_in_the_ui_language(app, site):
+    app.query_params["lang"] = "en"
+    _login(_open(app), "ada", lang="en")
+    boxes = [b for b in app.selectbox if b.key in ("daten_pick", "daten_net", "daten_district",
+                                                     "daten_kind", "daten_fmt")]  # fmt: skip
+    assert boxes and all(b.proto.placeholder for b in boxes)
+    assert app.selectbox(key="daten_pick").proto.placeholder == (
+        "Search an entry or click it in the list")
+    assert all(m.proto.placeholder for m in app.multiselect)
+
+
+def test_new_offer_form_shows_no_verification_date(app, site):
+    _login(_open(app), "ada")
+    app.selectbox(key="daten_pick").set_value("__new__").run()
+    prefix = "daten_f_service___new___0"
+    assert app.date_input(key=f"{prefix}_assured_date").value is None
+    assert app.selectbox(key=f"{prefix}_verification").value == "unverified"
+
+
+def test_history_newest_first_in_words(app, site):
+    store, ids = site
+    _login(_open(app), "ada")
+    Editor(store).edit("service", ids["own"], {"kind": "jmd", "languages": ["de", "ar"]},
+                       actor=ADMIN, expected_version=1)  # fmt: skip
+    app.selectbox(key="daten_pick").set_value(ids["own"]).run()
+    history = _frame(app, "nachher")
+    assert list(history["#"]) == sorted(history["#"], reverse=True)  # newest first
+    latest = history[history["#"] == history["#"].max()].set_index("Feld")
+    assert latest.loc["Art", "vorher"] == "Migrationsberatung für Erwachsene (MBE)"
+    assert latest.loc["Art", "nachher"] == "Jugendmigrationsdienst (JMD)"
+    assert latest.loc["Sprachen", "Was sich geändert hat"] == "+ Deutsch; + Arabisch"
+    created = history[history["#"] == history["#"].min()].set_index("Feld")
+    assert created.loc["Träger", "nachher"] == "Asyl e.V."  # a name, not the id
+    assert created.loc["Status", "nachher"] == "aktiv"
+    assert created.loc["Demo-Eintrag", "nachher"] == "nein"

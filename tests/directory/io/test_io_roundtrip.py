@@ -143,7 +143,7 @@ def test_cp1252_umlauts_import(store, tmp_path):
     assert "Für Ümläute e.V." in set(_frame(store)["organization"])
 
 
-def test_markup_and_formula_kept_as_text_and_neutralised(store, tmp_path):
+def test_markup_and_formula_kept_as_text_csv_neutralised_xlsx_text_cells(store, tmp_path):
     header = GOOD_CSV.read_text(encoding="utf-8").splitlines()[0]
     names = ['<script>alert("x")</script> Beratung', '=HYPERLINK("http://evil","klick")']
     rows = [f'"{n.replace(chr(34), chr(34) * 2)}";Träger X;projekt;dialog;;de;;31135;Hildesheim'
@@ -162,9 +162,12 @@ def test_markup_and_formula_kept_as_text_and_neutralised(store, tmp_path):
 
     import openpyxl
 
-    wb = openpyxl.load_workbook(io.BytesIO(export_bytes(store, "xlsx")), read_only=True)
-    values = [c for r in wb.worksheets[0].iter_rows(values_only=True) for c in r]
-    assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in values)
+    # XLSX: the exact text in text-typed cells (a spreadsheet never runs them), no apostrophe
+    wb = openpyxl.load_workbook(io.BytesIO(export_bytes(store, "xlsx")))
+    cells = [c for row in wb.worksheets[0].iter_rows() for c in row if c.value is not None]
+    assert names[1] in {c.value for c in cells}
+    assert {c.data_type for c in cells if isinstance(c.value, str)} == {"s"}
+    assert not any(isinstance(c.value, str) and c.value.startswith("'") for c in cells)
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+49 511", "-x", "@SUM(A1)", "\tx", "'=a", "''@b", "ok"])
