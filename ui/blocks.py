@@ -1,13 +1,38 @@
-"""Small render helpers used by several pages."""
+"""Small render helpers used by several pages, and the one rule for putting text on a page.
+
+Stored or typed text (a record's fields, the search text, operator settings, file
+headers) never passes through markdown as markup: either it goes into escaped HTML
+rendered with ``st.html`` (cards, see ``ui/cards.py``), or it is put into a markdown-rendering
+element (``st.error``, ``st.caption``, button labels …) through :func:`escape_markdown`,
+which makes every markdown, HTML and Streamlit directive character literal.
+"""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import pandas as pd
 import streamlit as st
 
 from i18n import STAFF_LANGUAGES, direction, t
+
+# ASCII punctuation: CommonMark lets a backslash make each of these literal; this covers
+# links and images ([]()!), emphasis, code, HTML (<>&), tables (|), headings, lists, and
+# Streamlit's own directives (:red[…], :material/…:, $LaTeX$).
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def escape_markdown(text: object) -> str:
+    r"""``text`` as literal markdown: every punctuation character backslash-escaped and
+    line breaks turned into spaces, so no link, image, HTML or block can start.
+
+    >>> print(escape_markdown("[Termin](https://evil.example) ![p](x.png) <b>*1*</b>"))
+    \[Termin\]\(https\:\/\/evil\.example\) \!\[p\]\(x\.png\) \<b\>\*1\*\<\/b\>
+    >>> print(escape_markdown("Göttingen\n\n# x"))
+    Göttingen  \# x
+    """
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).splitlines()))
 
 
 def demo_banner(frame: pd.DataFrame, lang: str) -> None:

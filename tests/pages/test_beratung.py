@@ -2,6 +2,8 @@
 
 import pytest
 
+from ui.blocks import escape_markdown
+
 
 def _open(app, **params):
     for key, value in params.items():
@@ -12,7 +14,9 @@ def _open(app, **params):
 
 
 def _cards(app):
-    return [m.value for m in app.markdown if m.value.startswith('<article class="atlas-card')]
+    """The result cards: escaped HTML through ``st.html`` (never markdown)."""
+    assert not any("atlas-card" in m.value for m in app.markdown), "a card went through markdown"
+    return [h.value for h in app.html if h.value.startswith('<article class="atlas-card')]
 
 
 def test_empty_page_shows_search_box_and_hint(app):
@@ -46,7 +50,8 @@ def test_typing_a_search_updates_the_url(app):
 def test_ambiguous_place_offers_a_choice(app):
     _open(app, q="Neustadt")
     labels = [b.label for b in app.button]
-    assert "Neustadt am Rübenberge (Region Hannover)" in labels
+    # place names reach the button label (markdown) escaped
+    assert escape_markdown("Neustadt am Rübenberge (Region Hannover)") in labels
     choice = next(b for b in app.button if b.label.startswith("Neustadt am Rübenberge"))
     choice.click().run()
     assert app.query_params["q"] in ("Neustadt am Rübenberge (Region Hannover)",
