@@ -1,5 +1,7 @@
 """The finder page (AppTest): search, ambiguity, unknown input, filters, URL state."""
 
+import re
+
 import pytest
 
 from ui.blocks import escape_markdown
@@ -105,3 +107,25 @@ def test_english_ui(app):
     _open(app, q="37073", lang="en")
     assert app.title[0].value == "Find counselling near you"
     assert app.header[0].value.endswith("offers found")
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "37073", "offen": "1", "barrierefrei": "1"},
+    {"q": "Hannover", "offen": "1", "art": "jmd", "sprache": "fa"},
+])  # fmt: skip
+def test_issue_8_filter_urls_show_results_not_a_crash(app, params):
+    _open(app, **params)
+    assert not app.error
+    assert app.header[0].value.endswith(("gefunden",))
+    assert app.checkbox(key="f_offen").value is True
+
+
+@pytest.mark.parametrize("q", ["[Termin buchen](https://evil.example/phish)",
+                               "![p](https://evil.example/r.png)",
+                               "<img src=https://evil.example/x.png>"])  # fmt: skip
+def test_quoted_search_text_cannot_become_a_link_or_image(app, q):
+    _open(app, q=q)
+    [message] = [e.value for e in app.error]
+    assert escape_markdown(q) in message  # shown literally
+    # every markdown/HTML character arrives backslash-escaped: none is left bare
+    assert not re.search(r"(?<!\\)[\[\]()<>!]", message.replace("„", "").replace("“", ""))
