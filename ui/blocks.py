@@ -21,18 +21,27 @@ from i18n import STAFF_LANGUAGES, direction, t
 # links and images ([]()!), emphasis, code, HTML (<>&), tables (|), headings, lists, and
 # Streamlit's own directives (:red[…], :material/…:, $LaTeX$).
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# Streamlit's markdown (remark-gfm) also turns bare URLs and e-mail addresses into links
+# *after* escapes are resolved ("autolink literals"), so escaping alone does not stop them:
+# an invisible WORD JOINER (U+2060) inside "://", "www." and before "@" breaks the pattern.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def escape_markdown(text: object) -> str:
-    r"""``text`` as literal markdown: every punctuation character backslash-escaped and
-    line breaks turned into spaces, so no link, image, HTML or block can start.
+    r"""``text`` as literal markdown: every punctuation character backslash-escaped, line
+    breaks turned into spaces and URL/e-mail patterns broken by an invisible word joiner, so
+    no link, image, HTML or block can start.
 
-    >>> print(escape_markdown("[Termin](https://evil.example) ![p](x.png) <b>*1*</b>"))
-    \[Termin\]\(https\:\/\/evil\.example\) \!\[p\]\(x\.png\) \<b\>\*1\*\<\/b\>
+    >>> print(escape_markdown("[Termin](evil.example) ![p](x.png) <b>*1*</b>"))
+    \[Termin\]\(evil\.example\) \!\[p\]\(x\.png\) \<b\>\*1\*\<\/b\>
     >>> print(escape_markdown("Göttingen\n\n# x"))
     Göttingen  \# x
+    >>> escape_markdown("https://a.de www.b.de c@d.de").count(WORD_JOINER)
+    3
     """
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).splitlines()))
+    text = _AUTOLINK.sub(WORD_JOINER, " ".join(str(text).splitlines()))
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def demo_banner(frame: pd.DataFrame, lang: str) -> None:

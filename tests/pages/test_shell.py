@@ -6,6 +6,7 @@ import pytest
 
 from geo.population import ATTRIBUTION
 from i18n import catalogue
+from ui.blocks import escape_markdown
 
 
 def test_start_page_renders_in_german(app):
@@ -81,10 +82,10 @@ def test_operator_settings_are_shown_as_text_never_markup(app, monkeypatch):
     monkeypatch.setenv("ATLAS_LOG_RETENTION_DAYS", "7")
     monkeypatch.setenv("ATLAS_ACCESSIBILITY_REVIEWED", "2027-01-15")
     text = _info_text(app)
-    assert "](https" not in text.replace("\\]\\(https", "")
+    assert "](http" not in text and "evil.example" not in text  # escaped: evil\.example
     assert not re.search(r"(?<!\\)<img", text) and "\\<img" in text
     assert "nach 7 Tagen gelöscht" in text and "15\\. Januar 2027" in text
-    assert "\\!\\[x\\]\\(https\\:\\/\\/evil\\.example\\/a\\.png\\)" in text
+    assert escape_markdown("![x](https://evil.example/a.png)") in text
 
 
 @pytest.mark.parametrize("lang", ["en", "ar", "ru"])
