@@ -56,9 +56,13 @@ st.markdown(
     unsafe_allow_html=True,
 )
 if direction(lang) == "rtl":
-    # Streamlit sets text-align:left on headings and captions: override them explicitly.
+    # <html dir="rtl"> (ui/page_language.py) is for assistive technology and the browser;
+    # Streamlit's frame (sidebar collapse, header) is not built for it and stays ltr, while
+    # the content and the sidebar's content run right to left. Streamlit sets
+    # text-align:left on headings and captions: override them explicitly.
     st.markdown(
-        "<style>[data-testid='stMain'] .block-container,[data-testid='stSidebar']"
+        "<style>[data-testid='stApp']{direction:ltr}"
+        "[data-testid='stMain'] .block-container,[data-testid='stSidebar']"
         "{direction:rtl;text-align:right}"
         "[data-testid='stMain'] .block-container :is(h1,h2,h3,h4,h5,h6,p,li,label,"
         "[data-testid='stCaptionContainer'],[data-testid='stMarkdownContainer'])"
