@@ -76,9 +76,12 @@ def clean_text(raw: str, limit: int) -> str:
     'Göttingen Weende'
     >>> clean_text("x" * 500, 100) == "x" * 100
     True
+    >>> clean_text("ab cd", 3)
+    'ab'
+
     """
     kept = "".join(ch for ch in raw if unicodedata.category(ch) not in ("Cc", "Cs") or ch.isspace())
-    return " ".join(kept.split())[:limit]
+    return " ".join(kept.split())[:limit].rstrip()  # a cut may end on a space
 
 
 # --------------------------------------------------------------------------- filters

@@ -262,6 +262,7 @@ def wait_for_app(page, timeout_ms: int = 30_000) -> None:
         '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms
     )
     page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    wait_for_layout(page)  # lazily loaded elements (st.html, components) render after their code
 
 
 # A Leaflet map (``window.map`` in st_folium's iframe, ``map_<id>`` on a plain folium page)

@@ -46,6 +46,8 @@ _WIDTHS = """() => ['html', '[data-testid=stMain]', '[data-testid=stMainBlockCon
 def _open(page, path: str) -> None:
     page.goto(page.base_url + path)
     wait_for_app(page)
+    if "q=37073" in path:  # results: wait until the cards (st.html) are in the DOM
+        _cards(page).first.wait_for(timeout=30_000)
 
 
 def _cards(page):

@@ -28,8 +28,8 @@ from i18n import LANGUAGES, catalogue
 from tests.strategies import offer_frames, url_params, url_value
 
 ROOT = Path(__file__).resolve().parents[2]
-PUBLIC_PAGES = ("pages/start.py", "pages/beratung.py", "pages/handlungsfelder.py",
-                "pages/info.py")  # fmt: skip
+PAGES = ("pages/start.py", "pages/beratung.py", "pages/handlungsfelder.py", "pages/info.py",
+         "pages/daten.py")  # the maintenance page shows its login form  # fmt: skip
 ERROR_TEXTS = {catalogue(lang)["error.page"] for lang in LANGUAGES}
 UNESCAPED_TAG = re.compile(r"(?<!\\)<\s*/?\s*(?:img|script|iframe|a|svg|object)\b", re.I)
 
@@ -104,7 +104,7 @@ def test_fields_of_action_render_for_any_url_and_store(frame, params):
     assert app.selectbox(key="feld").value == (requested if requested in FIELD_IDS else "kita")
 
 
-@given(page=st.sampled_from(PUBLIC_PAGES), lang=url_value("lang"), frame=offer_frames(max_rows=3))
+@given(page=st.sampled_from(PAGES), lang=url_value("lang"), frame=offer_frames(max_rows=3))
 def test_every_page_renders_in_any_lang(page, lang, frame):
     with store_with(frame):
         app = run(page, {"lang": lang})
