@@ -77,6 +77,8 @@ PAGES = [
             url_path="beratung"),
     st.Page("pages/handlungsfelder.py", title=t("nav.handlungsfelder", lang),
             icon=":material/category:", url_path="handlungsfelder"),
+    st.Page("pages/luecken.py", title=t("nav.luecken", lang), icon=":material/travel_explore:",
+            url_path="luecken"),
     st.Page("pages/daten.py", title=t("nav.daten", lang), icon=":material/edit_note:",
             url_path="daten"),
     st.Page("pages/info.py", title=t("nav.info", lang), icon=":material/info:", url_path="info"),

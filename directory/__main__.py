@@ -1,4 +1,4 @@
-"""Command line: ``python -m directory {seed,demo,info,import,export,backup,restore,create-admin}``.
+"""Command line: ``python -m directory {seed,demo,info,import,export,gaps,backup,restore,…}``.
 
 Examples::
 
@@ -9,6 +9,7 @@ Examples::
     python -m directory import liste.csv --dry-run # preview: counts and per-row problems
     python -m directory import liste.xlsx --mapping spalten.yaml --actor alice
     python -m directory export --format hsds atlas.json
+    python -m directory gaps --feld jugendarbeit --radius-km 25 --format csv > luecken.csv
     python -m directory backup sicherung.json.gz
     python -m directory restore sicherung.json.gz --yes
     python -m directory create-admin --username admin --password-stdin < pw.txt
@@ -152,6 +153,56 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gaps(args: argparse.Namespace) -> int:
+    import csv
+    import io
+
+    from directory import query
+    from directory.gaps import GapQuery, district_records, run
+    from geo.boundaries import load_districts
+    from geo.demand import DemandFileError, parse_demand_csv
+    from i18n import t
+
+    if not 0 < args.radius_km <= 500:
+        raise ValueError("--radius-km must be > 0 and <= 500")
+    demand = None
+    if args.demand:
+        path = Path(args.demand)
+        if not path.is_file():
+            raise ValueError(f"file not found: {args.demand}")
+        try:
+            demand = parse_demand_csv(path.read_bytes(), load_districts()["ags"])
+        except DemandFileError as exc:
+            raise ValueError(f"{args.demand}: " + t(f"luecken.upload.{exc.code}", "en",
+                                                     **exc.values)) from exc  # fmt: skip
+    gq = GapQuery(field=args.feld, kind=args.art, group=args.gruppe,
+                  demand="upload" if demand is not None else "einwohner",
+                  decay={"none": "keine", "gauss": "gauss"}[args.decay],
+                  include_demo=args.include_demo)  # fmt: skip
+    frame = query.offers_frame(_store(args), include_demo=args.include_demo)
+    # GapQuery's radius is the page's slider (steps of 5 km); scripts may use any radius
+    outcome = run(frame, gq.with_(radius_km=args.radius_km), demand=demand)
+    records = district_records(outcome.result)
+    if args.format == "json":
+        text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    else:
+        buf = io.StringIO(newline="")
+        writer = csv.DictWriter(buf, fieldnames=list(records[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in records)
+        text = buf.getvalue()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    if len(outcome.unplaced):
+        names = "; ".join(sorted(set(outcome.unplaced["name"].astype(str))))
+        print(f"note: {len(outcome.unplaced)} matching offer location(s) without a map "
+              f"position are counted per district but not in the distances: {names}",
+              file=sys.stderr)  # fmt: skip
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from directory.backup import backup
 
@@ -231,6 +282,22 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--include-demo", action="store_true")
     exp.add_argument("--include-retired", action="store_true")
 
+    from directory.taxonomy import FIELD_IDS, KIND_IDS, TARGET_GROUP_IDS
+
+    gap = sub.add_parser("gaps", parents=[common],
+                         help="gap analysis: one record per district (distances, 2SFCA)")
+    gap.add_argument("--feld", choices=FIELD_IDS, help="field of action (default: all)")
+    gap.add_argument("--art", choices=KIND_IDS, help="kind of offer (default: all)")
+    gap.add_argument("--gruppe", choices=TARGET_GROUP_IDS, help="target group (default: all)")
+    gap.add_argument("--radius-km", type=float, required=True, help="radius R in km")
+    gap.add_argument("--demand", metavar="FILE",
+                     help="CSV with AGS and a value per district (default: population)")
+    gap.add_argument("--decay", choices=["none", "gauss"], default="none",
+                     help="distance decay of the 2SFCA (default: none)")
+    gap.add_argument("--include-demo", action="store_true")
+    gap.add_argument("--format", required=True, choices=["json", "csv"])
+    gap.add_argument("--out", help="write to this file instead of standard output")
+
     bak = sub.add_parser("backup", parents=[common], help="dump the whole store (JSON[.gz])")
     bak.add_argument("file")
     res = sub.add_parser("restore", parents=[common], help="replace the store by a backup")
@@ -246,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"seed": cmd_seed, "demo": cmd_demo, "info": cmd_info, "import": cmd_import,
-               "export": cmd_export, "backup": cmd_backup, "restore": cmd_restore,
+               "export": cmd_export, "gaps": cmd_gaps, "backup": cmd_backup, "restore": cmd_restore,
                "create-admin": cmd_create_admin}[args.command]  # fmt: skip
     try:
         return handler(args)

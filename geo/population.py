@@ -36,7 +36,10 @@ def _statistics() -> pd.DataFrame:
         dtype={"ags": str, "name": str, "migration_background_unit": str},
         encoding="utf-8", keep_default_na=False,
     )  # fmt: skip
-    return frame.set_index("ags", verify_integrity=True).sort_index()
+    frame = frame.set_index("ags").sort_index()
+    if not frame.index.is_unique:
+        raise ValueError(f"{STATISTICS_FILE.name}: an AGS occurs twice")
+    return frame
 
 
 def district_statistics() -> pd.DataFrame:

@@ -1,0 +1,93 @@
+"""The gap page ("Versorgungslücken") with AppTest: parameters, URL state, what-if, upload."""
+
+from __future__ import annotations
+
+import pytest
+
+from i18n import t
+
+
+def _open(app, **params):
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.switch_page("pages/luecken.py").run()
+    assert not app.exception, app.exception[0].message if app.exception else ""
+    return app
+
+
+def _text(app) -> str:
+    parts = [m.value for m in app.markdown] + [c.value for c in app.caption]
+    parts += [str(getattr(h, "value", "")) for h in (*app.subheader, *app.header)]
+    return "\n".join(parts)
+
+
+def _params(app) -> dict:
+    return {k: (v[-1] if isinstance(v, list) else v) for k, v in app.query_params.items()}
+
+
+def test_jugendarbeit_25_km_districts_places_and_sites(app):
+    _open(app, feld="jugendarbeit", r="25", k="3")
+    assert app.title[0].value == t("luecken.title", "de")
+    districts, spots, sites = (d.value for d in app.dataframe[:3])
+    assert len(districts) == 45 and "Einwohner weiter als 25 km" in districts.columns
+    assert districts["Einwohner weiter als 25 km"].sum() > 0
+    assert len(spots) == 20  # the ranked white spots
+    methods = set(sites[t("luecken.col.method", "de")])
+    assert methods == {t("luecken.method.greedy", "de"), t("luecken.method.exact", "de")}
+    assert (sites[t("luecken.col.rank", "de")] <= 3).all()
+    text = _text(app)
+    assert "Genaues Optimum" in text and "bewiesen" in text
+    assert app.slider(key="g_r").value == 25 and app.selectbox(key="g_feld").value == (
+        "jugendarbeit")  # fmt: skip
+    labels = {b.label for b in app.get("download_button")}
+    assert t("luecken.download_html", "de") in labels and t("luecken.download_xlsx", "de") in labels
+
+
+def test_invalid_url_values_are_dropped_with_a_note(app):
+    _open(app, feld="<script>", r="7", k="99", neu="abc", ohne="<x>", nachfrage="x")
+    assert app.warning and app.warning[0].value == t("finder.dropped", "de")
+    assert app.selectbox(key="g_feld").value == "" and app.slider(key="g_r").value == 25
+    assert app.slider(key="g_k").value == 3
+
+
+def test_empty_result_says_so(app):
+    _open(app, art="welcome_center", gruppe="frauen")
+    assert any(t("luecken.no_offices", "de", km="25") == i.value for i in app.info)
+    districts = app.dataframe[0].value
+    assert (districts["Anteil weiter als 25 km (%)"] == 100).all()
+
+
+def test_widgets_write_the_url_and_what_if_by_place_name(app):
+    _open(app, feld="jugendarbeit")
+    app.slider(key="g_r").set_value(50).run()
+    assert _params(app)["r"] == "50"
+    before = app.dataframe[0].value["Einwohner weiter als 50 km"].sum()
+    app.text_input(key="g_add_q").input("Celle")
+    app.button[[b.label for b in app.button].index(t("luecken.add_button", "de"))].click().run()
+    assert not app.exception
+    assert _params(app)["neu"].startswith("52.6")
+    after = app.dataframe[0].value["Einwohner weiter als 50 km"].sum()
+    assert after < before
+    undo = [b for b in app.button if b.label.startswith("Gedachte Beratungsstelle bei")]
+    undo[0].click().run()
+    assert "neu" not in _params(app)
+
+
+def test_upload_choice_in_english_uses_population_until_a_file_comes(app):
+    _open(app, nachfrage="upload", lang="en")
+    assert any(t("luecken.upload_missing", "en") == i.value for i in app.info)
+    assert app.title[0].value == "Gaps in provision"
+
+
+@pytest.mark.parametrize("lang", ["ar", "uk"])
+def test_other_languages_render(app, lang):
+    _open(app, lang=lang, feld="beruf", abfall="gauss", kennzahl="zugang")
+    assert app.title[0].value == t("luecken.title", lang)
+
+
+def test_data_text_in_button_labels_is_not_markdown():
+    from ui.gaps import plain
+
+    assert plain("[x](javascript:alert(1)) **b** :red[x]") == (
+        "\\[x\\]\\(javascript\\:alert\\(1\\)\\) \\*\\*b\\*\\* \\:red\\[x\\]")  # fmt: skip
+    assert plain("Göttingen") == "Göttingen"
