@@ -1,15 +1,19 @@
 """Integrationsatlas Niedersachsen — entry point: navigation, language, shell.
 
 Run with ``streamlit run app.py``. Pages live in ``pages/`` (one thin file per page); each
-has a stable URL path (see README), so links to them can be shared and bookmarked.
+has a stable URL path (see README), so links to them can be shared and bookmarked. Every
+page runs through :func:`ui.errors.run_page`: an error shows a friendly block in the UI
+language and is logged without the visitor's input; no traceback reaches a visitor.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from directory.filters import BY_NAME
 from geo.maps import use_local_assets
-from i18n import LANGUAGES, direction, t
+from i18n import direction, t
+from ui.errors import run_page
 from ui.page_language import set_page_language
 from ui.shell import require_shell
 from ui.state import language
@@ -33,12 +37,13 @@ def _switch_language() -> None:
     st.query_params["lang"] = chosen
 
 
+LANG = BY_NAME["lang"]  # the registry's definition of the URL parameter ``lang``
 st.session_state["language_switch"] = lang
 with st.sidebar:
     st.selectbox(
-        t("shell.language", lang),
-        list(LANGUAGES),
-        format_func=lambda code: LANGUAGES[code].name,
+        LANG.label(lang),
+        LANG.choices,
+        format_func=lambda code: LANG.option(code, lang),
         key="language_switch",
         on_change=_switch_language,
     )
@@ -51,9 +56,13 @@ st.markdown(
     unsafe_allow_html=True,
 )
 if direction(lang) == "rtl":
-    # Streamlit sets text-align:left on headings and captions: override them explicitly.
+    # <html dir="rtl"> (ui/page_language.py) is for assistive technology and the browser;
+    # Streamlit's frame (sidebar collapse, header) is not built for it and stays ltr, while
+    # the content and the sidebar's content run right to left. Streamlit sets
+    # text-align:left on headings and captions: override them explicitly.
     st.markdown(
-        "<style>[data-testid='stMain'] .block-container,[data-testid='stSidebar']"
+        "<style>[data-testid='stApp']{direction:ltr}"
+        "[data-testid='stMain'] .block-container,[data-testid='stSidebar']"
         "{direction:rtl;text-align:right}"
         "[data-testid='stMain'] .block-container :is(h1,h2,h3,h4,h5,h6,p,li,label,"
         "[data-testid='stCaptionContainer'],[data-testid='stMarkdownContainer'])"
@@ -76,4 +85,4 @@ PAGES = [
 ]  # fmt: skip
 
 page = st.navigation(PAGES)
-page.run()
+run_page(page, lang)  # a failing page shows a friendly block in the UI language, no traceback

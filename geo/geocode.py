@@ -514,7 +514,7 @@ def geocode(query: str, *, index: GeocodeIndex | None = None) -> GeocodeResult:
 
     Examples
     --------
-    >>> geocode("Goettingen").best.label  # doctest: +SKIP
+    >>> geocode("Goettingen").best.label
     'Göttingen'
     """
     text = clean_input(query)

@@ -6,6 +6,16 @@ string has a key; German (``de``) is the reference catalogue and every other lan
 define exactly the same keys (``tests/test_i18n.py``). A file may list keys under
 ``_needs_review`` whose translation still needs a native speaker's check.
 
+A text that contains a count is a **plural key**: its value is a mapping from the CLDR plural
+categories the language has (``zero``, ``one``, ``two``, ``few``, ``many``, ``other``, see
+:func:`i18n.localedata.plural_categories`) to texts, and is looked up with :func:`tn`:
+
+.. code-block:: yaml
+
+    finder.results_heading:
+      one: "{n} Angebot gefunden"
+      other: "{n} Angebote gefunden"
+
 Two scopes: the **public** catalogues (shell, start, fields of action, info, finder) exist in
 every UI language. The **staff** catalogues (``daten.yaml``: login and the maintenance page
 for coordinators, whose working data is German; ``validate.yaml``: validation messages) are
@@ -20,6 +30,8 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+
+from i18n.localedata import format_count, plural_category
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
 DEFAULT_LANGUAGE = "de"
@@ -67,13 +79,17 @@ def scope_keys(scope: str) -> frozenset[str]:
                      if not k.startswith("_"))  # fmt: skip
 
 
+#: A catalogue value: a text, or a plural key's texts by CLDR plural category.
+Entry = str | dict[str, str]
+
+
 @cache
-def catalogue(lang: str) -> dict[str, str]:
-    """All strings of one language (without the ``_needs_review`` lists).
+def catalogue(lang: str) -> dict[str, Entry]:
+    """All entries of one language (without the ``_needs_review`` lists).
 
     Raises ``ValueError`` if two files of the language define the same key.
     """
-    merged: dict[str, str] = {}
+    merged: dict[str, Entry] = {}
     for raw in _files(lang):
         for key, value in raw.items():
             if key.startswith("_"):
@@ -95,25 +111,54 @@ def resolve_language(code: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def _entry(key: str, lang: str) -> Entry:
+    """The entry of ``key`` in ``lang`` with the fallbacks of :func:`t`."""
+    lang = resolve_language(lang)
+    entry = catalogue(lang).get(key)
+    if entry is None and lang not in STAFF_LANGUAGES and key in scope_keys("staff"):
+        entry = catalogue(STAFF_FALLBACK).get(key)
+    if entry is None:
+        entry = catalogue(DEFAULT_LANGUAGE)[key]
+    return entry
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """Translate ``key`` into ``lang`` and fill ``{placeholders}`` from ``values``.
 
     A staff key missing in ``lang`` falls back to English, any other missing key to German;
     a key missing everywhere raises ``KeyError`` (tests catch that, users never see a raw
-    key).
+    key). A plural key needs :func:`tn` (``TypeError`` here).
 
     Examples
     --------
     >>> t("app.title", "en")
     'Integration Atlas Lower Saxony'
     """
-    lang = resolve_language(lang)
-    text = catalogue(lang).get(key)
-    if text is None and lang not in STAFF_LANGUAGES and key in scope_keys("staff"):
-        text = catalogue(STAFF_FALLBACK).get(key)
-    if text is None:
-        text = catalogue(DEFAULT_LANGUAGE)[key]
+    text = _entry(key, lang)
+    if not isinstance(text, str):
+        raise TypeError(f"{key!r} is a plural key: use tn()")
     return text.format(**values) if values else text
+
+
+def tn(key: str, n: int, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
+    """Translate the plural key ``key`` for the count ``n`` (``{n}`` in the text).
+
+    The form is chosen by the CLDR plural rules of ``lang``; ``{n}`` is formatted with the
+    language's digit grouping.
+
+    Examples
+    --------
+    >>> tn("finder.results_heading", 1, "de"), tn("finder.results_heading", 2, "de")
+    ('1 Angebot gefunden', '2 Angebote gefunden')
+    >>> tn("finder.results_heading", 1234, "en")
+    '1,234 offers found'
+    """
+    forms = _entry(key, lang)
+    if not isinstance(forms, dict):
+        raise TypeError(f"{key!r} is not a plural key: use t()")
+    lang = resolve_language(lang)
+    text = forms.get(plural_category(n, lang)) or forms["other"]
+    return text.format(n=format_count(n, lang), **values)
 
 
 def direction(lang: str) -> str:

@@ -11,6 +11,9 @@ from functools import cache
 from babel import Locale
 from babel.numbers import format_decimal
 
+#: CLDR plural categories in their usual order.
+PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")
+
 
 @cache
 def _locale(lang: str) -> Locale:
@@ -39,3 +42,33 @@ def format_km(value: float, lang: str) -> str:
     '2,3'
     """
     return format_decimal(value, format="#,##0.0", locale=_locale(lang))
+
+
+def plural_category(n: int, lang: str) -> str:
+    """The CLDR plural category of the count ``n`` in ``lang``.
+
+    >>> [plural_category(n, "ru") for n in (1, 2, 5, 21)]
+    ['one', 'few', 'many', 'one']
+    >>> [plural_category(n, "ar") for n in (0, 1, 2, 3, 11, 100)]
+    ['zero', 'one', 'two', 'few', 'many', 'other']
+    """
+    return _locale(lang).plural_form(n)
+
+
+def plural_categories(lang: str) -> tuple[str, ...]:
+    """The plural categories ``lang`` distinguishes (always including ``other``).
+
+    >>> plural_categories("de"), plural_categories("uk")
+    (('one', 'other'), ('one', 'few', 'many', 'other'))
+    """
+    tags = set(_locale(lang).plural_form.tags) | {"other"}
+    return tuple(c for c in PLURAL_ORDER if c in tags)
+
+
+def format_count(n: int, lang: str) -> str:
+    """A whole number with the language's digit grouping.
+
+    >>> format_count(1234, "de"), format_count(1234, "en"), format_count(7, "ar")
+    ('1.234', '1,234', '7')
+    """
+    return format_decimal(n, format="#,##0", locale=_locale(lang))

@@ -3,9 +3,8 @@
 import streamlit as st
 
 from directory.finder import search
-from i18n import t
-from i18n.localedata import language_name
-from ui.blocks import demo_banner, unverified_note
+from i18n import t, tn
+from ui.blocks import demo_banner, escape_markdown, unverified_note
 from ui.finder import choose_place, current_query, finder_map, result_cards, search_controls
 from ui.geolocate import near_me_button
 from ui.state import language, offers
@@ -30,27 +29,29 @@ if located.status == "empty":
 elif located.status == "ambiguous":
     st.markdown(t("finder.ambiguous", lang))
     for i, match in enumerate(located.matches):
-        st.button(match.label, key=f"choice_{i}", on_click=choose_place, args=(match.label,))
+        st.button(escape_markdown(match.label), key=f"choice_{i}", on_click=choose_place,
+                  args=(match.label,))  # fmt: skip
 elif located.status == "not_found":
     key = "finder.postcode_not_in_area" if located.reason == "postcode_not_in_area" else (
         "finder.not_found")  # fmt: skip
-    st.error(t(key, lang, q=query.q), icon=":material/search_off:")
+    # the visitor's text is quoted: escaped, so it can never become a link or an image
+    st.error(t(key, lang, q=escape_markdown(query.q)), icon=":material/search_off:")
     if located.suggestions:
         st.markdown(t("finder.suggestions", lang))
         for i, name in enumerate(located.suggestions):
-            st.button(name, key=f"suggest_{i}", on_click=choose_place, args=(name,))
+            st.button(escape_markdown(name), key=f"suggest_{i}", on_click=choose_place,
+                      args=(name,))  # fmt: skip
 else:
     point = located.matches[0]
     results = outcome.results
-    st.header(t("finder.results_heading", lang, n=len(results)))
-    st.caption(query.with_(q=point.label).describe(
-        lambda key, **v: t(key, lang, **v), lambda code: language_name(code, lang)))
+    st.header(tn("finder.results_heading", len(results), lang))
+    st.caption(escape_markdown(query.with_(q=point.label).describe(lang)))
     if results.empty:
         st.info(t("finder.none_in_radius", lang), icon=":material/info:")
     if outcome.outside_radius:
-        st.caption(t("finder.outside_radius", lang, n=outcome.outside_radius))
+        st.caption(tn("finder.outside_radius", outcome.outside_radius, lang))
     if outcome.without_position:
-        st.caption(t("finder.without_position", lang, n=outcome.without_position))
+        st.caption(tn("finder.without_position", outcome.without_position, lang))
     if query.open_now:
         st.caption(t("finder.open_unknown", lang))
     tab_list, tab_map = st.tabs([t("finder.tab_list", lang), t("finder.tab_map", lang)])

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from directory.filters import BY_NAME
 from directory.stats import kind_field_matrix, offers_in_field
-from directory.taxonomy import FIELD_IDS, KIND_IDS, fields_of_action
-from i18n import t
+from directory.taxonomy import KIND_IDS, fields_of_action
+from i18n import t, tn
 from ui.blocks import demo_banner, unverified_note
 from ui.map import field_map
 from ui.state import language, offers
@@ -17,12 +18,13 @@ st.title(t("fields.title", lang))
 st.caption(t("fields.source_note", lang))
 demo_banner(frame, lang)
 
-requested = st.query_params.get("feld")
+FELD = BY_NAME["feld"]  # the same parameter definition as the finder's field filter
+requested, _ = FELD.read(st.query_params.to_dict())
 field_id = st.selectbox(
     t("fields.select", lang),
-    FIELD_IDS,
-    index=FIELD_IDS.index(requested) if requested in FIELD_IDS else 0,
-    format_func=lambda fid: t(f"field.{fid}", lang),
+    FELD.choices,
+    index=FELD.choices.index(requested) if requested else 0,
+    format_func=lambda fid: FELD.option(fid, lang),
     key="feld",
 )
 st.query_params["feld"] = field_id
@@ -45,9 +47,9 @@ with right:
         st.info(t("fields.no_offers", lang), icon=":material/info:")
     field_map(on_map, lang, key="fields_map")
     off_map = selected[selected["lat"].isna()]
-    st.caption(t("fields.map_caption", lang, placed=len(on_map), missing=len(off_map)))
+    st.caption(tn("fields.map_caption", len(on_map), lang, missing=len(off_map)))
     if len(off_map):
-        with st.expander(t("fields.off_map", lang, n=len(off_map))):
+        with st.expander(tn("fields.off_map", len(off_map), lang)):
             st.dataframe(
                 off_map[["name", "city", "geocode_note"]].rename(
                     columns={"name": t("col.name", lang), "city": t("col.city", lang),

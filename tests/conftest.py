@@ -13,8 +13,21 @@ import uuid
 from functools import cache
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+# Property tests: modest and reproducible by default (CI time), thorough on request:
+#   HYPOTHESIS_PROFILE=thorough python -m pytest tests/pages/test_properties.py
+# ``HYPOTHESIS_EXAMPLES`` overrides the number of examples of the default profile.
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile(
+    "ci", max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "30")), deadline=None,
+    derandomize=True, print_blob=True, suppress_health_check=_SLOW_OK,
+)  # fmt: skip
+settings.register_profile("thorough", max_examples=500, deadline=None, print_blob=True,
+                          suppress_health_check=_SLOW_OK)  # fmt: skip
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 PG_DEFAULT_URLS = (
     "postgresql+psycopg2://postgres@127.0.0.1:5432/test",

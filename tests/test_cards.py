@@ -86,3 +86,92 @@ def test_import_mapping_labels_are_unique():
         assert len(set(labels.values())) == len(FLAT_COLUMNS)
     assert mapping_labels(FLAT_COLUMNS, "de")["organization"] != mapping_labels(
         FLAT_COLUMNS, "de")["organization_id"]  # fmt: skip
+
+
+# --------------------------------------------------------------------------- properties
+
+import re  # noqa: E402
+from html.parser import HTMLParser  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from markdown_it import MarkdownIt  # noqa: E402
+
+from tests.strategies import examples, hostile_text, offer_row  # noqa: E402
+from ui.blocks import WORD_JOINER, escape_markdown  # noqa: E402
+from ui.cards import ROUTE_URL  # noqa: E402
+
+ALLOWED = {
+    "article": {"class"}, "h3": {"lang", "dir"}, "p": {"class", "lang", "dir"},
+    "span": {"class", "lang", "dir", "aria-label"}, "strong": set(), "br": set(),
+    "a": {"href", "target", "rel", "aria-label", "dir"},
+}  # fmt: skip
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _expected_hrefs(r) -> set[str]:
+    hrefs = {safe_url(r.get("website")), safe_url(r.get("source_url"))}
+    if r.get("phone"):
+        hrefs.add(tel_href(r["phone"]))
+    if r.get("email"):
+        hrefs.add(f"mailto:{r['email']}")
+    return {h for h in hrefs if h}
+
+
+@settings(max_examples=examples(300))
+@given(offer_row(0))
+def test_any_stored_text_gives_only_allowed_markup_and_links(data):
+    r = row(**data)
+    for lang in ("de", "ar"):
+        html = card_html(r, lang, selected=bool(data["is_demo"]))
+        parser = _Collect()
+        parser.feed(html)
+        parser.close()
+        allowed_hrefs = _expected_hrefs(r)
+        for tag, attrs in parser.tags:
+            assert tag in ALLOWED, tag
+            assert set(attrs) <= ALLOWED[tag], (tag, attrs)
+            if tag == "a":
+                href = attrs["href"]
+                route = href.startswith(ROUTE_URL.split("?")[0] + "?route=")
+                assert href in allowed_hrefs or route, href
+                assert urlsplit(href).scheme in ("http", "https", "tel", "mailto")
+        # the name is shown as text, exactly (markup in it stays text)
+        if data["name"].strip():
+            assert " ".join(data["name"].split()) in " ".join("".join(parser.text).split())
+
+
+_md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+@settings(max_examples=examples(500))
+@given(hostile_text)
+def test_escaped_markdown_renders_as_the_same_plain_text(text):
+    tokens = _md.parse(escape_markdown(text))
+    assert [t.type for t in tokens] in ([], ["paragraph_open", "inline", "paragraph_close"])
+    for token in tokens:
+        for child in token.children or ():
+            assert child.type in ("text", "softbreak"), child.type
+    rendered = "".join(c.content for t in tokens for c in (t.children or ()))
+    # the same text (whitespace aside: line breaks become spaces, a paragraph is trimmed)
+    def words(s: str) -> list[str]:
+        return s.replace(WORD_JOINER, "").replace("\x00", "\ufffd").split()
+
+    assert words(rendered) == words(text)
+    # and no GFM "autolink literal" (a bare URL or e-mail address Streamlit would link)
+    assert not re.search(r"https?://|www\.|[-.\w+]@[-\w]", rendered, re.IGNORECASE), rendered

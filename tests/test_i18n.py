@@ -1,4 +1,5 @@
-"""Every UI string exists in every language; every key the code uses exists."""
+"""Every UI string exists in every language; every key the code uses exists; plural keys
+have exactly the CLDR plural categories of their language."""
 
 import re
 from pathlib import Path
@@ -15,7 +16,9 @@ from i18n import (
     needs_review,
     scope_keys,
     t,
+    tn,
 )
+from i18n.localedata import plural_categories
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,10 +49,12 @@ def test_translations_are_marked_for_review_and_translated(lang):
     allowed = {"card.distance", "finder.radius_option", "card.email", "col.name"}
     same_word = {("tr", "finder.tab_list")}  # Turkish "Liste" is also the German word
     for key in scope_keys("public"):
-        text = catalogue(lang)[key]
+        text, en, de = (catalogue(c)[key] for c in (lang, "en", "de"))
+        if isinstance(text, dict):  # plural key: compare its "other" form
+            text, en, de = text["other"], en["other"], de["other"]
         if key in allowed or (lang, key) in same_word or not any(ch.isalpha() for ch in text):
             continue
-        assert text != catalogue("en")[key] and text != catalogue("de")[key], (lang, key)
+        assert text != en and text != de, (lang, key)
 
 
 def test_staff_strings_fall_back_to_english():
@@ -64,26 +69,72 @@ def test_placeholders_match_german(lang):
 
     german = catalogue(DEFAULT_LANGUAGE)
     for key, text in catalogue(lang).items():
-        assert names(text) == names(german[key]), key
-        assert text.strip(), key
+        reference = german[key]
+        assert isinstance(text, dict) == isinstance(reference, dict), f"{key}: plural or not"
+        if isinstance(text, dict):
+            # every form may leave out the count ("one offer"), but uses no other placeholder
+            allowed = names(reference["other"])
+            for category, form in text.items():
+                assert names(form) <= allowed, (key, category)
+                assert form.strip(), (key, category)
+            assert names(text["other"]) == allowed, key
+        else:
+            assert names(text) == names(reference), key
+            assert text.strip(), key
 
 
-def test_taxonomy_labels_exist():
-    for fid in FIELD_IDS:
-        t(f"field.{fid}", "en")
-    for kid in KIND_IDS:
-        t(f"kind.{kid}", "en")
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_plural_keys_have_exactly_the_cldr_categories(lang):
+    plural = {k: v for k, v in catalogue(lang).items() if isinstance(v, dict)}
+    assert len(plural) >= 6, "the finder's counts are plural keys"
+    assert set(plural) == {k for k, v in catalogue(DEFAULT_LANGUAGE).items()
+                           if isinstance(v, dict) and (lang in STAFF_LANGUAGES
+                                                       or k in scope_keys("public"))}  # fmt: skip
+    for key, forms in plural.items():
+        assert tuple(forms) == plural_categories(lang), (key, tuple(forms))
+
+
+def test_plural_forms_in_use():
+    assert tn("finder.results_heading", 1, "de") == "1 Angebot gefunden"
+    assert tn("finder.results_heading", 2, "de") == "2 Angebote gefunden"
+    assert tn("finder.results_heading", 0, "de") == "0 Angebote gefunden"
+    assert tn("finder.results_heading", 1, "en") == "1 offer found"
+    assert tn("finder.results_heading", 12345, "de") == "12.345 Angebote gefunden"
+    assert [tn("finder.results_heading", n, "ru") for n in (1, 3, 5, 21)] == [
+        "Найдено 1 предложение", "Найдено 3 предложения", "Найдено 5 предложений",
+        "Найдено 21 предложение"]  # fmt: skip
+    assert [tn("finder.more", n, "uk") for n in (1, 2, 11)] == [
+        "Показати ще 1 пропозицію", "Показати ще 2 пропозиції", "Показати ще 11 пропозицій"]
+    assert [tn("finder.results_heading", n, "ar") for n in (0, 1, 2, 3, 11, 100)] == [
+        "لم يُعثر على أي خدمة", "وُجدت خدمة واحدة", "وُجدت خدمتان", "وُجدت 3 خدمات",
+        "وُجدت 11 خدمة", "وُجدت 100 خدمة"]  # fmt: skip
+    with pytest.raises(TypeError):
+        t("finder.results_heading", "de", n=2)  # a plural key needs tn()
+    with pytest.raises(TypeError):
+        tn("app.title", 2, "de")
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_taxonomy_labels_exist_and_are_distinct(lang):
+    for prefix, ids in (("field", FIELD_IDS), ("kind", KIND_IDS)):
+        labels = [t(f"{prefix}.{i}", lang) for i in ids]
+        assert all(label.strip() for label in labels), prefix
+        assert len(set(labels)) == len(ids), f"two {prefix} ids share a label in {lang}"
 
 
 def test_every_literal_key_in_code_exists():
     """Keys written literally as t("a.b", …) in app code must exist in the catalogue."""
     german = catalogue(DEFAULT_LANGUAGE)
-    sources = [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")]
-    used = set()
+    sources = [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"),
+               *ROOT.glob("directory/*.py")]  # fmt: skip
+    used: dict[str, set[str]] = {"t": set(), "tn": set()}
     for path in sources:
-        used |= set(re.findall(r"\bt\(\s*\"([a-z_]+\.[a-z_.]+)\"", path.read_text()))
-    assert used, "the scan found no keys; the pattern is broken"
-    assert used - set(german) == set()
+        for fn, key in re.findall(r"\b(tn?)\(\s*\"([a-z_]+\.[a-z_.]+)\"", path.read_text()):
+            used[fn].add(key)
+    assert used["t"] and used["tn"], "the scan found no keys; the pattern is broken"
+    assert (used["t"] | used["tn"]) - set(german) == set()
+    assert {k for k in used["t"] if isinstance(german[k], dict)} == set(), "plural key via t()"
+    assert {k for k in used["tn"] if not isinstance(german[k], dict)} == set(), "tn() of a text"
 
 
 def test_unknown_language_falls_back_to_german():

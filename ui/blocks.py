@@ -1,13 +1,47 @@
-"""Small render helpers used by several pages."""
+"""Small render helpers used by several pages, and the one rule for putting text on a page.
+
+Stored or typed text (a record's fields, the search text, operator settings, file
+headers) never passes through markdown as markup: either it goes into escaped HTML
+rendered with ``st.html`` (cards, see ``ui/cards.py``), or it is put into a markdown-rendering
+element (``st.error``, ``st.caption``, button labels …) through :func:`escape_markdown`,
+which makes every markdown, HTML and Streamlit directive character literal.
+"""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import pandas as pd
 import streamlit as st
 
 from i18n import STAFF_LANGUAGES, direction, t
+
+# ASCII punctuation: CommonMark lets a backslash make each of these literal; this covers
+# links and images ([]()!), emphasis, code, HTML (<>&), tables (|), headings, lists, and
+# Streamlit's own directives (:red[…], :material/…:, $LaTeX$).
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# Streamlit's markdown (remark-gfm) also turns bare URLs and e-mail addresses into links
+# *after* escapes are resolved ("autolink literals"), so escaping alone does not stop them:
+# an invisible WORD JOINER (U+2060) inside "://", "www." and before "@" breaks the pattern.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
+def escape_markdown(text: object) -> str:
+    r"""``text`` as literal markdown: every punctuation character backslash-escaped, line
+    breaks turned into spaces and URL/e-mail patterns broken by an invisible word joiner, so
+    no link, image, HTML or block can start.
+
+    >>> print(escape_markdown("[Termin](evil.example) ![p](x.png) <b>*1*</b>"))
+    \[Termin\]\(evil\.example\) \!\[p\]\(x\.png\) \<b\>\*1\*\<\/b\>
+    >>> print(escape_markdown("Göttingen\n\n# x"))
+    Göttingen  \# x
+    >>> escape_markdown("https://a.de www.b.de c@d.de").count(WORD_JOINER)
+    3
+    """
+    text = _AUTOLINK.sub(WORD_JOINER, " ".join(str(text).splitlines()))
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def demo_banner(frame: pd.DataFrame, lang: str) -> None:

@@ -15,10 +15,24 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 
 from directory.hours import format_hours
+from directory.taxonomy import KIND_IDS
 from i18n import t
 from i18n.localedata import format_km, language_name, weekday_names
 
 ROUTE_URL = "https://www.openstreetmap.org/directions?route=%3B{lat}%2C{lon}"
+#: Stored codes the cards label; any other stored value is shown as unknown (never raises).
+PRECISIONS = ("address", "postcode", "place")
+ACCESS = ("yes", "no", "unknown")
+
+
+def kind_label(kind: object, lang: str) -> str:
+    """The label of an offer kind, "" for a value outside the taxonomy."""
+    return t(f"kind.{kind}", lang) if kind in KIND_IDS else ""
+
+
+def precision_label(precision: object, lang: str) -> str:
+    """How exactly an offer is placed; "" for an exact address or an unknown value."""
+    return t(f"precision.{precision}", lang) if precision in ("postcode", "place") else ""
 
 # Actions are 44 px touch targets. Streamlit gives every <h3> a 16 px "Link to heading"
 # anchor (English label, one more tab stop per card): hidden inside cards.
@@ -106,7 +120,7 @@ def _distance(row: pd.Series, lang: str) -> str:
     if km is None or pd.isna(km):
         return ""
     text = t("card.distance", lang, km=format_km(float(km), lang))
-    if row.get("precision") in ("postcode", "place"):
+    if precision_label(row.get("precision"), lang):
         text = t("card.distance_approx", lang, km=format_km(float(km), lang))
     return text
 
@@ -127,7 +141,7 @@ def card_html(row: pd.Series, lang: str, *, selected: bool = False) -> str:
     """One result card as HTML; every value from the store is escaped."""
     name = escape(row.get("name") or "")
     org = row.get("organization")
-    kind = escape(t(f"kind.{row['kind']}", lang)) if row.get("kind") else ""
+    kind = escape(kind_label(row.get("kind"), lang))
     css = "atlas-card atlas-selected" if selected else "atlas-card"
     parts = [f'<article class="{css}">', f'<h3 lang="de" dir="auto">{name}</h3>']
     if org and org != row.get("name"):
@@ -137,16 +151,15 @@ def card_html(row: pd.Series, lang: str, *, selected: bool = False) -> str:
         parts.append(f"<p><strong>{head}</strong></p>")
     address = _address(row, lang)
     if address:
-        position = ""
-        if row.get("precision") in ("postcode", "place"):
-            position = escape(t(f"precision.{row['precision']}", lang))
+        position = escape(precision_label(row.get("precision"), lang))
+        if position:
             position = f' <span class="atlas-muted">({position})</span>'
         parts.append(f'<p><span lang="de" dir="auto">{address}</span>{position}</p>')
     languages = row.get("languages") or ()
     langs = ", ".join(language_name(c, lang) for c in languages) or t("card.unknown", lang)
     parts.append(f"<p>{escape(t('card.languages', lang))}: {escape(langs)}</p>")
     parts.append(f"<p>{escape(t('card.hours', lang))}:<br>{_hours(row, lang)}</p>")
-    access = row.get("accessibility") or "unknown"
+    access = row.get("accessibility") if row.get("accessibility") in ACCESS else "unknown"
     access_text = t(f"card.access_{access}", lang)
     if row.get("accessibility_note"):
         access_text += f" – {row['accessibility_note']}"

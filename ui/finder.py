@@ -12,29 +12,25 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from directory.finder import RADIUS_CHOICES, FinderQuery
-from directory.taxonomy import FIELD_IDS, KIND_IDS, LANGUAGE_CODES, TARGET_GROUP_IDS
+from directory.filters import MAX_QUERY_LENGTH
+from directory.finder import FinderQuery
 from geo import maps
 from geo.boundaries import load_districts
-from i18n import t
-from i18n.localedata import language_name
+from i18n import t, tn
 from ui.cards import CARD_CSS, card_html
+from ui.filters import param_widget, read_widgets, set_widgets
 from ui.map import popup_frame
 
 PAGE_SIZE = 20
 RING_PANE = "atlas_rings"  # Leaflet pane (CSS class leaflet-atlas_rings-pane)
-_WIDGETS = {"q": "f_q", "radius_km": "f_r", "field": "f_feld", "kind": "f_art",
-            "group": "f_gruppe", "language": "f_sprache", "accessible": "f_barrierefrei",
-            "open_now": "f_offen"}  # fmt: skip
+PREFIX = "f_"  # widget keys: f_q, f_r, f_feld, ... (see ui.filters.widget_key)
 
 
 def current_query() -> FinderQuery:
     """The query in the URL; widgets follow the URL whenever it changed."""
     query = FinderQuery.from_params(st.query_params.to_dict())
     if st.session_state.get("_finder_url") != query.to_params():
-        for attr, key in _WIDGETS.items():
-            value = getattr(query, attr)
-            st.session_state[key] = "" if value is None else value
+        set_widgets(query, PREFIX)
         previous = st.session_state.get("_finder_url") or {}
         if previous.get("q") != query.to_params().get("q"):
             st.session_state["_finder_limit"] = PAGE_SIZE
@@ -55,39 +51,18 @@ def write_url(query: FinderQuery, *, widgets_match: bool = False) -> None:
         st.session_state["_finder_url"] = params
 
 
-def _from_widgets(query: FinderQuery) -> FinderQuery:
-    s = st.session_state
-    return query.with_(
-        q=" ".join(str(s["f_q"]).split())[:100], radius_km=int(s["f_r"]),
-        field=s["f_feld"] or None, kind=s["f_art"] or None, group=s["f_gruppe"] or None,
-        language=s["f_sprache"] or None, accessible=bool(s["f_barrierefrei"]),
-        open_now=bool(s["f_offen"]),
-    )  # fmt: skip
-
-
 def search_controls(query: FinderQuery, lang: str) -> FinderQuery:
     """The search box, radius and filters; returns the (possibly changed) query."""
+    params = FinderQuery.params
     with st.form("finder_form", border=False, enter_to_submit=True):
-        st.text_input(t("finder.search_label", lang), key="f_q", max_chars=100,
-                      placeholder=t("finder.search_placeholder", lang))  # fmt: skip
+        param_widget(params["q"], lang, prefix=PREFIX, max_chars=MAX_QUERY_LENGTH,
+                     placeholder=t("finder.search_placeholder", lang))  # fmt: skip
         st.form_submit_button(t("finder.search_button", lang), type="primary")
-    any_label = t("finder.any", lang)
-
-    def options(ids: tuple[str, ...], prefix: str) -> dict:
-        return {"options": ("", *ids),
-                "format_func": lambda v: t(f"{prefix}.{v}", lang) if v else any_label}  # fmt: skip
-
     with st.expander(t("finder.filters", lang), expanded=query.has_filters):
-        st.selectbox(t("finder.radius", lang), RADIUS_CHOICES, key="f_r",
-                     format_func=lambda km: t("finder.radius_option", lang, km=km))  # fmt: skip
-        st.selectbox(t("finder.field", lang), key="f_feld", **options(FIELD_IDS, "field"))
-        st.selectbox(t("finder.kind", lang), key="f_art", **options(KIND_IDS, "kind"))
-        st.selectbox(t("finder.group", lang), key="f_gruppe", **options(TARGET_GROUP_IDS, "group"))
-        st.selectbox(t("finder.language", lang), ("", *LANGUAGE_CODES), key="f_sprache",
-                     format_func=lambda c: language_name(c, lang) if c else any_label)  # fmt: skip
-        st.checkbox(t("finder.accessible", lang), key="f_barrierefrei")
-        st.checkbox(t("finder.open_now", lang), key="f_offen")
-    new = _from_widgets(query)
+        for param in params:
+            if param.widget and param.widget != "text":
+                param_widget(param, lang, prefix=PREFIX)
+    new = read_widgets(query, PREFIX)
     if new.q != query.q:
         new = new.with_(selected=None)
     if new != query:
@@ -113,16 +88,16 @@ def _show_more() -> None:
 
 def result_cards(results: pd.DataFrame, query: FinderQuery, lang: str) -> None:
     """The result list: selected offer first, then nearest first, paged."""
-    st.markdown(CARD_CSS, unsafe_allow_html=True)
+    st.html(CARD_CSS)
     limit = st.session_state.get("_finder_limit", PAGE_SIZE)
     for i, (_, row) in enumerate(results.head(limit).iterrows()):
         chosen = row["service_id"] == query.selected
-        st.markdown(card_html(row, lang, selected=chosen), unsafe_allow_html=True)
+        st.html(card_html(row, lang, selected=chosen))
         st.button(t("finder.show_on_map", lang), key=f"show_{i}_{row['service_id']}",
                   on_click=select, args=(row["service_id"],))  # fmt: skip
     if len(results) > limit:
         more = min(PAGE_SIZE, len(results) - limit)
-        st.button(t("finder.more", lang, n=more), key="finder_more", on_click=_show_more)
+        st.button(tn("finder.more", more, lang), key="finder_more", on_click=_show_more)
 
 
 def zoom_for(radius_km: int) -> int:
@@ -171,5 +146,4 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
             select(hit.iloc[0]["service_id"])
             st.rerun()
     if len(chosen):
-        st.markdown(CARD_CSS + card_html(chosen.iloc[0], lang, selected=True),
-                    unsafe_allow_html=True)  # fmt: skip
+        st.html(CARD_CSS + card_html(chosen.iloc[0], lang, selected=True))

@@ -8,7 +8,6 @@ markdown elements. The import lives in :mod:`ui.import_ui`, the list and the ope
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -27,27 +26,12 @@ from directory.editing import (
 )
 from directory.store import NotFoundError
 from i18n import catalogue, t
+from ui.blocks import escape_markdown
 from ui.state import directory_store, offers
 
 FLASH, PROBLEMS, CONFLICT, LOADED = "daten_flash", "daten_problems", "daten_conflict", "daten_v"
-_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
-#: what GitHub-flavoured markdown turns into links even when escaped (it links URLs, "www."
-#: and e-mail addresses in the text after parsing): broken up by a zero-width space
-_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)(?=\w)")
-ZWSP = "\u200b"
-
-
-def plain(text: Any) -> str:
-    r"""``text`` for an element that renders markdown (messages, widget labels), shown
-    literally: every ASCII punctuation character is backslash-escaped (so no link, image,
-    emphasis, emoji or colour directive, or formula can form), URLs and e-mail addresses get
-    a zero-width space so they are not linked automatically, line breaks become spaces.
-
-    >>> plain("[a](https://evil.example) **x**")
-    '\\[a\\]\\(https\\:\u200b\\/\\/evil\\.example\\) \\*\\*x\\*\\*'
-    """
-    text = _AUTOLINK.sub(ZWSP, " ".join(str(text).split()))
-    return _MD_SPECIAL.sub(r"\\\1", text)
+#: Text from files or the store inside a markdown element: the one escaping function.
+plain = escape_markdown
 
 
 @st.cache_resource(show_spinner=False)

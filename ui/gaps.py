@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-import re
 from dataclasses import replace
 
 import altair as alt
@@ -46,6 +45,7 @@ from geo.gaps import nearest_place_name, suggest_sites
 from geo.geocode import geocode
 from geo.sites import Suggestion
 from i18n import t
+from ui.blocks import escape_markdown
 from ui.state import offers
 
 _WIDGETS = {"field": "g_feld", "kind": "g_art", "group": "g_gruppe", "radius_km": "g_r",
@@ -56,13 +56,8 @@ EXACT_COLOR = "#CC79A7"  # Okabe-Ito purple: exact optimum where it differs
 SITE_TIME_LIMIT_S = 10.0
 
 
-_MARKDOWN = re.compile(r"([\\`*_\[\]{}()#+\-.!|~<>$:])")
-
-
-def plain(text: object) -> str:
-    """Data text for a widget label, which Streamlit renders as Markdown: every Markdown
-    character backslash-escaped, so a name shows exactly as stored (no link, no icon)."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+#: Data text (offer and place names) in widget labels, which Streamlit renders as markdown.
+plain = escape_markdown
 
 
 def _tr(lang: str):

@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 from geo import maps
 from geo.boundaries import load_districts
 from i18n import t
+from ui.cards import kind_label
 
 
 def popup_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -33,10 +34,11 @@ def popup_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         return text
 
     return frame.assign(
-        kind_label=frame["kind"].map(lambda k: t(f"kind.{k}", lang)),
+        kind_label=frame["kind"].map(lambda k: kind_label(k, lang)),
         address=frame.apply(address, axis=1),
         position=frame["precision"].map(
-            lambda p: f"{t('map.precision', lang)}: {t(f'precision.{p}', lang)}" if p else ""
+            lambda p: f"{t('map.precision', lang)}: {t(f'precision.{p}', lang)}"
+            if p in ("address", "postcode", "place") else ""
         ),
         status=frame.apply(status, axis=1),
     )

@@ -7,7 +7,8 @@ import streamlit as st
 
 from directory import query, store
 from directory.bootstrap import open_store
-from i18n import DEFAULT_LANGUAGE, resolve_language
+from directory.filters import BY_NAME
+from i18n import DEFAULT_LANGUAGE
 from ui.shell import require_shell
 
 
@@ -33,7 +34,8 @@ def language() -> str:
     (:func:`ui.shell.require_shell`).
     """
     require_shell()
-    lang = resolve_language(st.query_params.get("lang") or st.session_state.get("lang"))
+    param = BY_NAME["lang"]  # the registry's definition of the URL parameter
+    lang, _ = param.read({"lang": st.query_params.get("lang") or st.session_state.get("lang")})
     st.session_state["lang"] = lang
     if lang == DEFAULT_LANGUAGE:
         st.query_params.pop("lang", None)

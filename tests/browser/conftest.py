@@ -262,6 +262,35 @@ def wait_for_app(page, timeout_ms: int = 30_000) -> None:
         '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms
     )
     page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    wait_for_layout(page)  # lazily loaded elements (st.html, components) render after their code
+
+
+# A Leaflet map (``window.map`` in st_folium's iframe, ``map_<id>`` on a plain folium page)
+# at rest: loaded, no zoom or pan animation running, no cluster animation (Leaflet fires
+# ``moveend`` when this becomes true; polling the state also covers an animation that ended
+# before the wait began).
+MAP_IDLE_JS = """() => {
+  const m = window.map || window[Object.keys(window).find(k => k.startsWith('map_'))];
+  if (!m || !m._loaded) return false;
+  if (m._animatingZoom || m._zooming || (m._panAnim && m._panAnim._inProgress)) return false;
+  return !document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim');
+}"""
+NEXT_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def wait_for_map_idle(frame, timeout_ms: int = 30_000) -> None:
+    """Wait until the Leaflet map in ``frame`` (a Playwright Frame or Page) is at rest."""
+    frame.wait_for_function(MAP_IDLE_JS, timeout=timeout_ms, polling="raf")
+
+
+def map_frame(page, selector: str = "iframe[title]"):
+    """The Playwright Frame of the first map iframe matching ``selector``."""
+    return page.locator(selector).first.element_handle().content_frame()
+
+
+def wait_for_layout(page) -> None:
+    """Wait until the browser has laid out and painted twice (after a resize)."""
+    page.evaluate(NEXT_FRAMES_JS)
 
 
 def screenshot(page, name: str) -> Path:
@@ -279,7 +308,10 @@ def full_page_screenshot(page, name: str, max_height: int = 8000) -> Path:
     height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
     height = min(max(height, size["height"]), max_height)
     page.set_viewport_size({"width": size["width"], "height": height})
-    page.wait_for_timeout(300)  # relayout (the map iframe resizes)
+    wait_for_layout(page)  # relayout (the map iframe resizes)
+    for frame in page.frames[1:]:
+        if frame.evaluate("() => !!(window.map && window.map._loaded)"):
+            wait_for_map_idle(frame)
     try:
         return screenshot(page, name)
     finally:

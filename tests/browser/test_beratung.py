@@ -13,9 +13,16 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from i18n import LANGUAGES, t
+from i18n import LANGUAGES, t, tn
 from tests.browser.axe import axe_violations, blocking, describe
-from tests.browser.conftest import ROOT, full_page_screenshot, screenshot, wait_for_app
+from tests.browser.conftest import (
+    ROOT,
+    full_page_screenshot,
+    map_frame,
+    screenshot,
+    wait_for_app,
+    wait_for_map_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +46,8 @@ _WIDTHS = """() => ['html', '[data-testid=stMain]', '[data-testid=stMainBlockCon
 def _open(page, path: str) -> None:
     page.goto(page.base_url + path)
     wait_for_app(page)
+    if "q=37073" in path:  # results: wait until the cards (st.html) are in the DOM
+        _cards(page).first.wait_for(timeout=30_000)
 
 
 def _cards(page):
@@ -115,7 +124,7 @@ def test_phone_results_list_map_and_touch_targets(phone_page):
     inner.locator(".marker-cluster").first.wait_for(state="attached", timeout=30_000)
     assert inner.locator("path.leaflet-interactive").count() > 0  # district outlines
     _no_horizontal_scroll(page)
-    page.wait_for_timeout(800)  # let Leaflet finish its zoom animation for the screenshot
+    wait_for_map_idle(map_frame(page))  # Leaflet's zoom animation has ended (moveend)
     screenshot(page, "beratung_390_map")
     # a search typed on the phone; Braunschweig's offers include telephone links
     page.get_by_role("tab", name=t("finder.tab_list", "de")).tap()
@@ -155,7 +164,7 @@ def test_arabic_phone_is_right_to_left_and_finds_arabic_script(phone_page):
     assert "37073" not in captions.first.inner_text()  # the place now, not the postcode
     n = _cards(page).count()
     assert n > 0
-    heading = t("finder.results_heading", "ar", n=n)
+    heading = tn("finder.results_heading", n, "ar")
     assert page.get_by_role("heading", name=heading).is_visible()
     _no_horizontal_scroll(page)
     _cards(page).first.scroll_into_view_if_needed()
@@ -253,13 +262,13 @@ def test_card_and_map_stay_in_sync(page):
     chosen = page.url
     selected = _cards(page).and_(page.locator(".atlas-selected"))
     assert selected.count() == 1 and selected.locator("h3").inner_text() == name
-    page.get_by_role("heading", name=t("finder.results_heading", "de", n=cards.count())
+    page.get_by_role("heading", name=tn("finder.results_heading", cards.count(), "de")
                      ).evaluate("e => e.scrollIntoView({block: 'start'})")  # fmt: skip
     screenshot(page, "beratung_desktop")
     map_tab.click()
     ring = rings.and_(frame.locator('[stroke="#0b5cad"]'))
     ring.wait_for(timeout=30_000)
-    page.wait_for_timeout(500)  # let Leaflet settle before measuring
+    wait_for_map_idle(map_frame(page))  # Leaflet has settled (moveend) before measuring
     assert near(centre(ring), centre(frame.locator(".leaflet-container")))  # map centred on it
     below = _cards(page)  # the map tab is active: its card under the map
     assert below.count() == 1 and below.locator("h3").inner_text() == name

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from geo.maps import TileConfig, add_offer_points, base_map, use_local_assets
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, wait_for_map_idle
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def test_clustered_map_with_local_assets_and_escaped_popup(page):
 
     map_var = page.evaluate("Object.keys(window).find(k => k.startsWith('map_'))")
     page.evaluate("name => window[name].setView([52.37, 9.73], 18, {animate: false})", map_var)
-    page.wait_for_timeout(300)
+    wait_for_map_idle(page)
     x, y = page.evaluate(
         "name => { const p = window[name].latLngToContainerPoint([52.37, 9.73]);"
         " return [p.x, p.y]; }",
@@ -62,7 +62,7 @@ def test_clustered_map_with_local_assets_and_escaped_popup(page):
     popup.wait_for()
     assert popup.inner_text().splitlines()[0] == XSS
     assert popup.locator("img").count() == 0
-    page.wait_for_timeout(300)
+    page.wait_for_load_state("networkidle")  # an injected image would have been requested
     assert dialogs == []
     screenshot(page, "map_popup")
     page.atlas.assert_clean()

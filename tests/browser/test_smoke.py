@@ -33,10 +33,13 @@ def test_page_has_no_serious_accessibility_violation(page, path):
     assert not found, describe(found)
 
 
-@pytest.mark.parametrize("lang", ["de", "ar", "uk"])
-def test_html_lang_follows_the_ui_language(page, lang):
-    """Screen readers pick pronunciation rules from <html lang> (WCAG 3.1.1)."""
+@pytest.mark.parametrize(("lang", "direction"), [("de", "ltr"), ("ar", "rtl"), ("fa", "rtl"),
+                                               ("uk", "ltr")])  # fmt: skip
+def test_html_lang_and_dir_follow_the_ui_language(page, lang, direction):
+    """Screen readers pick pronunciation rules from <html lang> (WCAG 3.1.1); <html dir>
+    turns browser-drawn parts (scrollbars, form controls) for Arabic and Farsi."""
     page.goto(page.base_url + f"/info?lang={lang}")
     wait_for_app(page)
     page.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=15_000)
+    page.wait_for_function(f"document.documentElement.dir === '{direction}'", timeout=15_000)
     page.atlas.assert_clean()

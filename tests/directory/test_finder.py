@@ -121,6 +121,10 @@ def test_locate_resolves_a_did_you_mean_label():
 def test_describe_names_every_filter():
     query = FinderQuery.from_params({"q": "Celle", "r": "50", "feld": "schule", "sprache": "ar",
                                      "offen": "1"})  # fmt: skip
-    text = query.describe(lambda key, **v: key + repr(sorted(v.items())), lambda c: f"<{c}>")
-    assert "finder.describe" in text and "('radius', 50)" in text and "Celle" in text
-    assert "field.schule" in text and "<ar>" in text and "finder.open_now" in text
+    assert query.describe("de") == (
+        "Umkreis 50 km um Celle · Schule, Beratung auf Arabisch, jetzt geöffnet")
+    assert query.describe("en") == "50 km around Celle · School, counselling in Arabic, open now"
+    everything = FinderQuery.from_params({"q": "x", "feld": "schule", "art": "jmd",
+                                          "gruppe": "frauen", "sprache": "ar",
+                                          "barrierefrei": "1", "offen": "1"})  # fmt: skip
+    assert len(everything.describe_parts("de")) == len(FinderQuery.params.filters) == 6

@@ -57,10 +57,13 @@ def test_email_languages_fields_groups():
     assert langs == ["de", "ar"] and codes(probs) == {"language_name", "bad_language"}
     ids, probs = check_fields(["beruf", "Schule", "raketen"])
     assert ids == ["beruf", "schule"] and codes(probs) == {"bad_field"}
-    ids, probs = check_fields("Kindertagesstätten")
-    assert ids == ["kitas"] or probs  # title → id with a warning
+    ids, probs = check_fields("Kindertagesstätten")  # the printed title → its id, warned
+    assert ids == ["kita"] and codes(probs) == {"field_title"}
+    assert [p.severity for p in probs] == ["warning"]
+    assert check_fields("kita") == (["kita"], [])
     ids, probs = check_target_groups("jugendliche; Geflüchtete Frauen")
-    assert "jugendliche" in ids and "gefluechtete" in ids and "frauen" in ids
+    assert ids == ["jugendliche", "frauen", "gefluechtete"]
+    assert codes(probs) == {"target_group_text"}
 
 
 def test_hours_and_accessibility():

@@ -1,6 +1,10 @@
 """The finder page (AppTest): search, ambiguity, unknown input, filters, URL state."""
 
+import re
+
 import pytest
+
+from ui.blocks import escape_markdown
 
 
 def _open(app, **params):
@@ -12,7 +16,9 @@ def _open(app, **params):
 
 
 def _cards(app):
-    return [m.value for m in app.markdown if m.value.startswith('<article class="atlas-card')]
+    """The result cards: escaped HTML through ``st.html`` (never markdown)."""
+    assert not any("atlas-card" in m.value for m in app.markdown), "a card went through markdown"
+    return [h.value for h in app.html if h.value.startswith('<article class="atlas-card')]
 
 
 def test_empty_page_shows_search_box_and_hint(app):
@@ -46,7 +52,8 @@ def test_typing_a_search_updates_the_url(app):
 def test_ambiguous_place_offers_a_choice(app):
     _open(app, q="Neustadt")
     labels = [b.label for b in app.button]
-    assert "Neustadt am Rübenberge (Region Hannover)" in labels
+    # place names reach the button label (markdown) escaped
+    assert escape_markdown("Neustadt am Rübenberge (Region Hannover)") in labels
     choice = next(b for b in app.button if b.label.startswith("Neustadt am Rübenberge"))
     choice.click().run()
     assert app.query_params["q"] in ("Neustadt am Rübenberge (Region Hannover)",
@@ -100,3 +107,25 @@ def test_english_ui(app):
     _open(app, q="37073", lang="en")
     assert app.title[0].value == "Find counselling near you"
     assert app.header[0].value.endswith("offers found")
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "37073", "offen": "1", "barrierefrei": "1"},
+    {"q": "Hannover", "offen": "1", "art": "jmd", "sprache": "fa"},
+])  # fmt: skip
+def test_issue_8_filter_urls_show_results_not_a_crash(app, params):
+    _open(app, **params)
+    assert not app.error
+    assert app.header[0].value.endswith(("gefunden",))
+    assert app.checkbox(key="f_offen").value is True
+
+
+@pytest.mark.parametrize("q", ["[Termin buchen](https://evil.example/phish)",
+                               "![p](https://evil.example/r.png)",
+                               "<img src=https://evil.example/x.png>"])  # fmt: skip
+def test_quoted_search_text_cannot_become_a_link_or_image(app, q):
+    _open(app, q=q)
+    [message] = [e.value for e in app.error]
+    assert escape_markdown(q) in message  # shown literally
+    # every markdown/HTML character arrives backslash-escaped: none is left bare
+    assert not re.search(r"(?<!\\)[\[\]()<>!]", message.replace("„", "").replace("“", ""))

@@ -19,7 +19,7 @@ from directory.validate import GeoContext, set_default_geo
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures"
 GOOD_CSV = FIXTURES / "angebote_de.csv"
-HSDS_DIR = ROOT.parent / "shared" / "hsds"
+HSDS_DIR = FIXTURES / "hsds"  # vendored Open Referral schema and examples (see SOURCE.md)
 
 
 def zip_of(files: dict[str, bytes]) -> bytes:
