@@ -43,10 +43,12 @@ def _store(args: argparse.Namespace, *, bootstrap: bool = True):
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
+    from directory.links import load_reference_memberships
     from directory.seed import load_offices
 
     store = _store(args)
     stats = load_offices(store)
+    stats["memberships_added"] = load_reference_memberships(store)
     print(json.dumps(stats, ensure_ascii=False, indent=2))
     return 0
 
