@@ -55,9 +55,11 @@ def _org_networks(offers: pd.DataFrame, memberships: pd.DataFrame,
     return out
 
 
-def network_organizations(network_id: str, offers: pd.DataFrame, memberships: pd.DataFrame,
-                          assignments: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
-    """The organizations of a network (see module doc).
+def network_organizations(network_id: str | None, offers: pd.DataFrame,
+                          memberships: pd.DataFrame, assignments: pd.DataFrame, *,
+                          districts: set[str] | None = None) -> pd.DataFrame:  # fmt: skip
+    """The organizations of a network (see module doc); with ``districts``, the
+    organizations with an offer there (plus the recorded members of ``network_id``, if any).
 
     Returns
     -------
@@ -67,7 +69,9 @@ def network_organizations(network_id: str, offers: pd.DataFrame, memberships: pd
         network's districts), ``kinds`` and ``fields`` (sorted tuples of ids) and
         ``districts`` (AGS tuple); recorded members first, then by offers, then name.
     """
-    districts = set(assignments.loc[assignments["network_id"] == network_id, "district_ags"])
+    if districts is None:
+        districts = set(assignments.loc[assignments["network_id"] == network_id,
+                                        "district_ags"])  # fmt: skip
     local = offers[offers["district_ags"].isin(districts)]
     rows: dict[str, dict] = {}
     for org_id, group in local.groupby("organization_id", sort=False):
@@ -203,6 +207,22 @@ def layout(g: nx.Graph, *, seed: int = 7) -> dict[str, tuple[float, float]]:
     pos = nx.spring_layout(g, pos={**fixed, **start}, fixed=list(fixed), seed=seed, k=k,
                            iterations=60)  # fmt: skip
     out = {n: (float(x), float(y)) for n, (x, y) in pos.items()}
+    for _ in range(30):  # push apart organizations drawn on top of each other
+        moved = False
+        for i, a in enumerate(orgs):
+            for b in orgs[i + 1:]:
+                (ax, ay), (bx, by) = out[a], out[b]
+                dx, dy = bx - ax, by - ay
+                d = math.hypot(dx, dy)
+                if d < 0.07:
+                    if d < 1e-9:
+                        dx, dy, d = math.cos(i), math.sin(i), 1.0
+                    push = (0.07 - d) / 2 + 0.002
+                    out[a] = (ax - dx / d * push, ay - dy / d * push)
+                    out[b] = (bx + dx / d * push, by + dy / d * push)
+                    moved = True
+        if not moved:
+            break
     for n in orgs:  # keep organizations inside the ring of fields
         x, y = out[n]
         r = math.hypot(x, y)
@@ -274,7 +294,8 @@ def to_svg(g: nx.Graph, pos: dict[str, tuple[float, float]], labels: dict[str, s
             mark = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}"{stroke}/>'
         text = ""
         if kind != "org" or d.get("role") == "lead" or g.number_of_nodes() <= 40:
-            short = label if len(label) <= 28 else label[:27] + "…"
+            shown = d.get("label") if kind == "org" else label
+            short = shown if len(shown) <= 28 else shown[:27] + "…"
             anchor = "middle" if kind != "field" else ("start" if x >= size / 2 else "end")
             dy = -r - 4 if kind != "field" else 4
             dx = 0 if kind != "field" else (r + 4 if x >= size / 2 else -r - 4)

@@ -152,15 +152,19 @@ def density(offers: pd.DataFrame, population: pd.Series) -> pd.DataFrame:
 
 
 def classes(values: pd.Series, k: int = 5) -> tuple[list[float], pd.Series]:
-    """Quantile class breaks (upper bounds, unique) and the class (0…) of every value.
+    """Quantile classes of the positive values: upper class bounds (unique, ascending) and
+    the class of every value — ``0`` for zero or missing ("no offer" is always its own
+    class), ``1…`` for the positive classes.
 
-    Zero gets its own class 0 when present, so "no offer" is always told apart.
+    >>> classes(pd.Series([0.0, 1.0, 3.0]), k=2)[1].tolist()
+    [0, 1, 2]
     """
     v = values.astype(float).fillna(0)
     positive = v[v > 0]
     if positive.empty:
-        return [0.0], pd.Series(0, index=values.index)
+        return [], pd.Series(0, index=values.index)
     qs = np.unique(np.round(np.quantile(positive, np.linspace(0, 1, k + 1)[1:]), 1))
-    breaks = [0.0, *[float(q) for q in qs]] if (v == 0).any() else [float(q) for q in qs]
-    idx = np.searchsorted(np.asarray(breaks), v.to_numpy(), side="left")
-    return breaks, pd.Series(np.minimum(idx, len(breaks) - 1), index=values.index)
+    breaks = [float(q) for q in qs]
+    idx = np.searchsorted(np.asarray(breaks), v.to_numpy(), side="left") + 1
+    idx = np.minimum(idx, len(breaks))
+    return breaks, pd.Series(np.where(v.to_numpy() > 0, idx, 0), index=values.index)

@@ -84,9 +84,10 @@ def test_single_provider_cells():
 
 
 @pytest.mark.parametrize("values, breaks, cls", [
-    ([0, 0, 0], [0.0], [0, 0, 0]),
-    ([0, 1, 2, 3, 4], [0.0, 1.8, 2.5, 3.2, 4.0], [0, 1, 2, 3, 4]),  # quartiles of 1..4
-    ([5, 5, 5], [5.0], [0, 0, 0]),
+    ([0, 0, 0], [], [0, 0, 0]),
+    ([0, 1, 2, 3, 4], [1.8, 2.5, 3.2, 4.0], [0, 1, 2, 3, 4]),  # quartiles of 1..4
+    ([5, 5, 5], [5.0], [1, 1, 1]),
+    ([0.05, 0, 9], [2.3, 4.5, 6.8, 9.0], [1, 0, 4]),  # a rate rounding to 0.0 is not "none"
 ])
 def test_classes(values, breaks, cls):
     got_breaks, got = classes(pd.Series(values, dtype=float), k=4)
