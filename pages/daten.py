@@ -8,6 +8,7 @@ from i18n import t
 from ui import forms
 from ui.auth import account_box, require_login
 from ui.blocks import staff_language_note
+from ui.links_ui import links_tab
 from ui.state import language
 
 NEW = "__new__"
@@ -25,8 +26,9 @@ forms.flash(lang)
 may_write = user.role in ("admin", "coordinator")
 all_ = t("daten.all", lang)
 
-tab_list, tab_net, tab_io = st.tabs(
-    [t("daten.tab.records", lang), t("daten.tab.networks", lang), t("daten.tab.io", lang)]
+tab_list, tab_net, tab_links, tab_io = st.tabs(
+    [t("daten.tab.records", lang), t("daten.tab.networks", lang), t("links.tab", lang),
+     t("daten.tab.io", lang)]
 )
 with tab_list:
     table = st.radio(t("daten.table", lang), list(TABLES), horizontal=True, key="daten_table",
@@ -133,6 +135,9 @@ with tab_list:
 
 with tab_net:
     forms.network_editor(ed, user, lang)
+
+with tab_links:
+    links_tab(user, lang)
 
 with tab_io:
     try:
