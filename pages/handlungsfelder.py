@@ -1,8 +1,9 @@
-"""Fields of action: motto and measures, offers per kind, and a map of one field's offers."""
+"""Fields of action: an overview of all 10 with their counts; per field motto and measures,
+offers per kind, and a map of the field's offers (counts per district when there are many)."""
 
 import streamlit as st
 
-from directory.stats import kind_field_matrix, offers_in_field
+from directory.stats import field_overview, kind_field_matrix, offers_in_field
 from directory.taxonomy import FIELD_IDS, KIND_IDS, fields_of_action
 from i18n import t
 from ui.blocks import demo_banner, unverified_note
@@ -20,40 +21,59 @@ demo_banner(frame, lang)
 requested = st.query_params.get("feld")
 field_id = st.selectbox(
     t("fields.select", lang),
-    FIELD_IDS,
-    index=FIELD_IDS.index(requested) if requested in FIELD_IDS else 0,
-    format_func=lambda fid: t(f"field.{fid}", lang),
+    ("", *FIELD_IDS),
+    index=FIELD_IDS.index(requested) + 1 if requested in FIELD_IDS else 0,
+    format_func=lambda fid: t(f"field.{fid}", lang) if fid else t("fields.overview", lang),
     key="feld",
 )
-st.query_params["feld"] = field_id
-field = fields[field_id]
+if field_id:
+    st.query_params["feld"] = field_id
+else:
+    st.query_params.pop("feld", None)
 
-left, right = st.columns([2, 3], gap="large")
-with left:
-    st.subheader(t(f"field.{field_id}", lang))
-    if field.subtitle:
-        st.caption(field.subtitle)
-    st.markdown(f"> „{field.motto}“")
-    st.markdown(f"**{t('fields.measures', lang)}** ({t('fields.original_text', lang)})")
-    st.markdown("\n".join(f"- {m}" for m in field.measures))
+if not field_id:
+    st.subheader(t("fields.overview_heading", lang))
+    st.caption(t("fields.overview_caption", lang))
+    overview = field_overview(frame)
+    st.dataframe({
+        t("fields.col.field", lang): [t(f"field.{f}", lang) for f in overview.index],
+        t("fields.col.offers", lang): overview["offers"].tolist(),
+        t("fields.col.organizations", lang): overview["organizations"].tolist(),
+        t("fields.col.districts", lang): [t("fields.districts_value", lang, n=n, total=45)
+                                          for n in overview["districts"]],
+    }, hide_index=True, width="stretch")  # fmt: skip
+    for fid in FIELD_IDS:
+        st.page_link("pages/handlungsfelder.py", label=t(f"field.{fid}", lang),
+                     icon=":material/arrow_forward:", query_params={"feld": fid})
+else:
+    field = fields[field_id]
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.subheader(t(f"field.{field_id}", lang))
+        if field.subtitle:
+            st.caption(field.subtitle)
+        st.markdown(f"> „{field.motto}“")
+        st.markdown(f"**{t('fields.measures', lang)}** ({t('fields.original_text', lang)})")
+        st.markdown("\n".join(f"- {m}" for m in field.measures))
 
-selected = offers_in_field(frame, field_id)
-with right:
-    on_map = selected[selected["lat"].notna()]
-    st.subheader(t("fields.map_heading", lang, n=selected["service_id"].nunique()))
-    if selected.empty:
-        st.info(t("fields.no_offers", lang), icon=":material/info:")
-    field_map(on_map, lang, key="fields_map")
-    off_map = selected[selected["lat"].isna()]
-    st.caption(t("fields.map_caption", lang, placed=len(on_map), missing=len(off_map)))
-    if len(off_map):
-        with st.expander(t("fields.off_map", lang, n=len(off_map))):
-            st.dataframe(
-                off_map[["name", "city", "geocode_note"]].rename(
-                    columns={"name": t("col.name", lang), "city": t("col.city", lang),
-                             "geocode_note": t("col.reason", lang)}),
-                hide_index=True, width="stretch",
-            )  # fmt: skip
+    selected = offers_in_field(frame, field_id)
+    with right:
+        on_map = selected[selected["lat"].notna()]
+        st.subheader(t("fields.map_heading", lang, n=selected["service_id"].nunique()))
+        if selected.empty:
+            st.info(t("fields.no_offers", lang), icon=":material/info:")
+        field_map(on_map, lang, key="fields_map")
+        off_map = selected[selected["lat"].isna()]
+        st.caption(t("fields.map_caption", lang, placed=len(on_map), missing=len(off_map)))
+        if len(off_map):
+            with st.expander(t("fields.off_map", lang, n=len(off_map))):
+                st.dataframe(
+                    off_map[["name", "city", "geocode_note"]].rename(
+                        columns={"name": t("col.name", lang), "city": t("col.city", lang),
+                                 "geocode_note": t("col.reason", lang)}),
+                    hide_index=True, width="stretch",
+                )  # fmt: skip
+    unverified_note(selected, lang)
 
 st.subheader(t("fields.matrix_heading", lang))
 st.caption(t("fields.matrix_caption", lang))
@@ -61,4 +81,3 @@ matrix = kind_field_matrix(frame)
 matrix.index = [t(f"field.{fid}", lang) for fid in matrix.index]
 matrix.columns = [t(f"kind.{kid}", lang) for kid in KIND_IDS] + [t("fields.total", lang)]
 st.dataframe(matrix, width="stretch")
-unverified_note(selected, lang)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import maps
+from geo import maps, netmap
 from geo.boundaries import load_districts
 from i18n import t
 
@@ -58,6 +58,16 @@ def field_map(frame: pd.DataFrame, lang: str, *, key: str, height: int = 520) ->
     west, south, east, north = districts.total_bounds
     m.fit_bounds([[south, west], [north, east]])
     maps.add_district_outlines(m, districts)
+    if len(frame) > netmap.POINT_LIMIT:
+        # too many points to see one by one: counts per district, computed on the server
+        netmap.add_map_css(m)
+        cells = netmap.count_cells(frame, by="district", districts=districts)
+        netmap.add_count_bubbles(m, cells, t("net.bubble", lang))
+        st.caption(t("map.label", lang))
+        st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+        st.info(t("net.aggregated.fields", lang, limit=netmap.POINT_LIMIT),
+                icon=":material/bubble_chart:")
+        return
     layer = maps.add_offer_points(
         m,
         popup_frame(frame, lang),

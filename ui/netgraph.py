@@ -125,7 +125,8 @@ def graph_svg(network_id: str, ctx: Context, orgs: pd.DataFrame, lang: str) -> t
             labels[node] = t(f"field.{d['field']}", lang)
         elif d["kind"] == "org":
             role = f" · {t('net.role.lead', lang)}" if d.get("role") == "lead" else ""
-            membership = t("net.membership." + d["membership"], lang)
+            status = d["membership"]
+            membership = t(f"net.membership.{status}", lang)
             offers_n = t("net.col.offers", lang)
             labels[node] = f"{d['label']} · {membership}{role} · {offers_n}: {d['offers']}"
         else:

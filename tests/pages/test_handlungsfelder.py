@@ -17,7 +17,7 @@ def test_lists_all_ten_fields(app):
     _open(app)
     box = app.selectbox(key="feld")
     assert list(box.options) == [
-        "Kindertagesstätten", "Schule", "Jugendarbeit",
+        "Überblick: alle 10 Handlungsfelder", "Kindertagesstätten", "Schule", "Jugendarbeit",
         "Integrationsförderung für Frauen und Mädchen",
         "Berufliche Eingliederung und Qualifizierung", "Soziale Stadt",
         "Interkulturelle Öffnung", "Kooperative Migrationsarbeit",
@@ -56,6 +56,16 @@ def test_english_labels(app):
     assert app.subheader[0].value == "Vocational integration and qualification"
 
 
-def test_unknown_field_falls_back_to_first(app):
+def test_unknown_field_falls_back_to_the_overview(app):
     _open(app, feld="<script>")
-    assert app.selectbox(key="feld").value == "kita"
+    assert app.selectbox(key="feld").value == ""
+    assert "feld" not in app.query_params
+
+
+def test_opens_on_an_overview_of_all_ten_fields_with_counts(app):
+    _open(app)
+    overview = app.dataframe[0].value
+    assert len(overview) == len(FIELD_IDS)
+    assert overview.iloc[:, 1].sum() > 0 and overview.iloc[:, 1].max() > 0
+    assert app.subheader[0].value == "Die 10 Handlungsfelder im Überblick"
+    assert not any("Leitsatz" in m.value for m in app.markdown)
