@@ -84,9 +84,17 @@ def district_frame() -> pd.DataFrame:
     return pd.DataFrame(d[["ags", "name", "region", "population"]])
 
 
+@lru_cache(maxsize=1)
+def _unique_names() -> dict[str, str]:
+    d = load_districts()
+    twice = set(d.loc[d["name"].duplicated(keep=False), "name"])
+    return {a: f"{n} ({kind})" if n in twice else n
+            for a, n, kind in zip(d["ags"], d["name"], d["type"], strict=True)}
+
+
 def district_names() -> dict[str, str]:
-    d = district_frame()
-    return dict(zip(d["ags"], d["name"], strict=True))
+    """AGS → display name, unique (Osnabrück the city and the Landkreis are told apart)."""
+    return dict(_unique_names())
 
 
 def safe_link(url: object, text: str | None = None) -> str:
@@ -111,6 +119,8 @@ def current_query(ctx: Context) -> NetworkQuery:
         for layer in netmap.LAYER_IDS:
             st.session_state[_LAYER_KEY.format(layer)] = layer in query.layers
         st.session_state[_URL] = query.to_params()
+    if query.dropped:  # a hand-edited link: show the cleaned view in the address bar
+        write_url(query)
     return query
 
 

@@ -268,8 +268,9 @@ def preview(store: Store, data: bytes, *, name: str = "", actor: User) -> LinkPr
             out.append(row)
             a = org(values, "organization_id", "organization", problems)
             if what == "memberships":
-                net = values.get("network_id") or net_by_name.get(
-                    (values.get("network") or "").casefold())  # fmt: skip
+                given = values.get("network") or ""
+                net = values.get("network_id") or net_by_name.get(given.casefold()) or (
+                    given if given in net_ids else None)  # an id in the name column
                 if net not in net_ids:
                     given = values.get("network_id") or values.get("network") or ""
                     problems.append(_p("network_id", "unknown_network",
