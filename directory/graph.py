@@ -251,8 +251,9 @@ def to_svg(g: nx.Graph, pos: dict[str, tuple[float, float]], labels: dict[str, s
 
     ``labels`` maps node ids to their hover/label texts (already in the UI language);
     organizations in ``isolated`` (ids without prefix) are drawn in the "isolated" style.
-    Every node is a ``<g class="node" data-node="…" tabindex="0" role="button">`` with a
-    ``<title>``, so the page can make it clickable and keyboard-reachable.
+    Every node is a ``<g class="node" data-node="…">`` with a ``<title>``; organizations are
+    also ``tabindex="0" role="button"``, so the page makes them clickable and
+    keyboard-reachable.
     """
     pad = 60
     scale = (size - 2 * pad) / 2
@@ -263,7 +264,7 @@ def to_svg(g: nx.Graph, pos: dict[str, tuple[float, float]], labels: dict[str, s
 
     esc = html.escape
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="atlas-graph" '
-             f'viewBox="0 0 {size} {size}" role="img" aria-label="{esc(title)}">',
+             f'viewBox="0 0 {size} {size}" role="group" aria-label="{esc(title)}">',
              f"<title>{esc(title)}</title>"]  # fmt: skip
     for a, b, d in g.edges(data=True):
         colour, dash = EDGE_STYLE[d["kind"]]
@@ -272,6 +273,7 @@ def to_svg(g: nx.Graph, pos: dict[str, tuple[float, float]], labels: dict[str, s
         parts.append(f'<line class="edge {d["kind"]}" x1="{x1:.1f}" y1="{y1:.1f}" '
                      f'x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" stroke-width="{width}" '
                      f'stroke-dasharray="{dash}" opacity="0.75"/>')  # fmt: skip
+    texts: list[str] = []
     for n, d in g.nodes(data=True):
         x, y = xy(n)
         kind = d["kind"]
@@ -301,7 +303,13 @@ def to_svg(g: nx.Graph, pos: dict[str, tuple[float, float]], labels: dict[str, s
             dx = 0 if kind != "field" else (r + 4 if x >= size / 2 else -r - 4)
             text = (f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}" '
                     f'font-size="11">{esc(short)}</text>')  # fmt: skip
-        parts.append(f'<g class="node {style}" data-node="{esc(n)}" tabindex="0" role="button" '
-                     f'aria-label="{esc(label)}"><title>{esc(label)}</title>{mark}{text}</g>')
-    parts.append("</svg>")
+        # organizations are buttons (click opens the card); the name is the full label
+        active = (f' tabindex="0" role="button" aria-label="{esc(label)}"' if kind == "org"
+                  else "")  # fmt: skip
+        parts.append(f'<g class="node {style}" data-node="{esc(n)}"{active}>'
+                     f"<title>{esc(label)}</title>{mark}</g>")
+        texts.append(text)
+    # visible names in their own layer: a button's accessible name is its full label
+    parts.append('<g class="labels" aria-hidden="true" pointer-events="none">'
+                 + "".join(texts) + "</g></svg>")
     return "".join(parts)

@@ -25,7 +25,12 @@ table { border-collapse: collapse; width: 100%; font-size: 8pt; break-inside: au
 th, td { border: 0.5pt solid #888; padding: 1mm 1.2mm; text-align: left; vertical-align: top; }
 th { background: #e8edf3; } thead { display: table-header-group; }
 tr { break-inside: avoid; }
-td.zero { background: #fde2e1; font-weight: bold; }
+td.zero { background: #fde2e1; font-weight: bold; text-align: right; }
+table.matrix { table-layout: fixed; font-size: 7pt; }
+table.matrix th { overflow-wrap: anywhere; hyphens: auto; font-weight: 600; }
+table.matrix th:first-child { width: 22mm; }
+table.matrix.rows th:first-child { width: 62mm; }
+table.matrix.rows { font-size: 8pt; }
 td.num { text-align: right; }
 ul.legend { list-style: none; padding: 0; margin: 0 0 2mm; font-size: 8.5pt; }
 ul.legend li { display: inline-block; margin-right: 5mm; }
@@ -50,7 +55,10 @@ def _table(frame: pd.DataFrame, *, index: bool = False, highlight_zero: bool = F
                 ' class="num"' if numeric else "")
             cells.append(f"<td{cls}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    cls = ' class="matrix rows"' if highlight_zero == "rows" else (
+        ' class="matrix"' if highlight_zero else "")
+    return (f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+            "</table>")
 
 
 def report_html(*, lang: str, title: str, meta: Sequence[str], map_svg: str,
@@ -61,7 +69,8 @@ def report_html(*, lang: str, title: str, meta: Sequence[str], map_svg: str,
 
     ``map_svg`` is trusted SVG built by :func:`geo.netmap.districts_svg` (escaped there),
     ``legend`` pairs of (trusted swatch SVG, plain label);
-    ``sections`` are ``(heading, note, frame, highlight_zero)``; all other strings are
+    ``sections`` are ``(heading, note, frame, highlight_zero)`` (``"rows"``: a matrix with
+    long row labels); all other strings are
     plain text and escaped here.
     """
     esc = html.escape

@@ -88,7 +88,8 @@ def _sources_html(sources: tuple, lang: str) -> str:
     items = []
     for src in sources:
         date = f" ({html.escape(str(src.get('date')))})" if src.get("date") else ""
-        excerpt = (f"<br><q>{html.escape(str(src['excerpt']))}</q>" if src.get("excerpt")
+        excerpt = (f'<br><q lang="de" dir="ltr">{html.escape(str(src["excerpt"]))}</q>'
+                   if src.get("excerpt")
                    else "")  # fmt: skip
         items.append(f"<li>{safe_link(src.get('url'))}{date}{excerpt}</li>")
     if not items:
@@ -277,7 +278,8 @@ def stale_display(stale: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("net.col.assured", lang): stale["assured_date"].map(
             lambda d: d.strftime("%d.%m.%Y") if d is not None and not pd.isna(d)
             else t("net.never", lang)),
-        t("net.col.age", lang): stale["age_days"],
+        t("net.col.age", lang): stale["age_days"].map(
+            lambda d: "" if d is None or pd.isna(d) else str(int(d))),
     }).astype(object)  # fmt: skip
 
 
@@ -292,7 +294,8 @@ def print_html(query: NetworkQuery, ctx: Context, frame: pd.DataFrame) -> str:
     styles = netmap.district_styles("netz", styled, network_ids=list(ctx.names()))
     chosen = scope(query, ctx) if (query.network or query.district) else []
     sub = gdf[gdf["ags"].isin(chosen)] if chosen else gdf
-    near = gdf[gdf.geometry.intersects(sub.buffer(0.15).union_all())] if chosen else gdf
+    around = sub.to_crs("EPSG:25832").buffer(12_000).to_crs(4326).union_all() if chosen else None
+    near = gdf[gdf.geometry.intersects(around)] if chosen else gdf
     title = scope_title(query, ctx, lang)
     svg = netmap.districts_svg(near, styles, selected=chosen, title=title)
     colours = netmap.network_colours(list(ctx.names()))
@@ -304,6 +307,11 @@ def print_html(query: NetworkQuery, ctx: Context, frame: pd.DataFrame) -> str:
                (_swatch(netmap.NO_NETWORK, "none"), t("net.no_network", lang))]
     orgs = members_display(organizations(query, ctx, frame), lang)
     counts, _ = coverage(query.with_(matrix="feld"), ctx, frame, lang)
+    matrix_style: bool | str = True
+    if len(counts) <= 10:  # few districts: fields as rows, so the long names stay readable
+        counts = counts.T
+        counts.index.name = t("finder.field", lang)
+        matrix_style = "rows"
     stale = stale_display(stale_offers(frame[frame["district_ags"].isin(scope(query, ctx))],
                                        dt.date.today(), stale_after_days()), lang)  # fmt: skip
     filters = FinderQuery(field=query.field, kind=query.kind, group=query.group).describe(
@@ -315,7 +323,7 @@ def print_html(query: NetworkQuery, ctx: Context, frame: pd.DataFrame) -> str:
     sections = [
         (t("net.members_heading", lang, n=len(orgs)), t("net.members_note", lang), orgs, False),
         (t("net.matrix_heading", lang), t("net.print_matrix_note", lang),
-         counts.reset_index(), True),
+         counts.reset_index(), matrix_style),
         (t("net.stale_heading", lang, n=len(stale)), "", stale.head(60), False),
     ]  # fmt: skip
     footer = [t("net.print_footer", lang), f"{t('net.population_source', lang)}: {ATTRIBUTION}"]
