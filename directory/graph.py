@@ -72,17 +72,38 @@ def network_organizations(network_id: str | None, offers: pd.DataFrame,
     if districts is None:
         districts = set(assignments.loc[assignments["network_id"] == network_id,
                                         "district_ags"])  # fmt: skip
-    local = offers[offers["district_ags"].isin(districts)]
+    local = offers.loc[offers["district_ags"].isin(districts),
+                       ["organization_id", "organization", "service_id", "kind", "fields",
+                        "district_ags"]]  # fmt: skip
     rows: dict[str, dict] = {}
-    for org_id, group in local.groupby("organization_id", sort=False):
-        rows[org_id] = {
-            "organization_id": org_id, "organization": group["organization"].iloc[0],
-            "membership": "area", "role": None, "offers": group["service_id"].nunique(),
-            "kinds": tuple(sorted(set(group["kind"]))),
-            "fields": tuple(f for f in FIELD_IDS if any(f in fs for fs in group["fields"])),
-            "districts": tuple(sorted(set(group["district_ags"]))),
-        }  # fmt: skip
-    own = memberships[memberships["network_id"] == network_id]
+    if len(local):
+        # vectorised: one pass per attribute over de-duplicated pairs, not one per group
+        by_org = local.groupby("organization_id", sort=False)
+        names = by_org["organization"].first()
+        counts = by_org["service_id"].nunique()
+
+        def sets(column: str) -> pd.Series:
+            pairs = local[["organization_id", column]].drop_duplicates()
+            return pairs.groupby("organization_id", sort=False)[column].agg(
+                lambda v: tuple(sorted(v)))  # fmt: skip
+
+        kinds, dists = sets("kind"), sets("district_ags")
+        tuples = local[["organization_id", "fields"]].drop_duplicates()
+        order = {f: i for i, f in enumerate(FIELD_IDS)}
+        exploded = tuples.explode("fields").dropna().drop_duplicates()
+        fields = exploded.groupby("organization_id", sort=False)["fields"].agg(
+            lambda v: tuple(sorted(v, key=order.__getitem__)))  # fmt: skip
+        for org_id in names.index:
+            rows[org_id] = {
+                "organization_id": org_id, "organization": names[org_id],
+                "membership": "area", "role": None, "offers": int(counts[org_id]),
+                "kinds": kinds[org_id], "fields": fields.get(org_id, ()),
+                "districts": dists[org_id],
+            }  # fmt: skip
+    # without a network (statewide, or a district without one): any recorded membership
+    own = (memberships[memberships["network_id"] == network_id] if network_id is not None
+           else memberships.sort_values("role", key=lambda r: r != "lead")
+           .drop_duplicates("organization_id"))  # fmt: skip
     for m in own.itertuples(index=False):
         row = rows.setdefault(m.organization_id, {
             "organization_id": m.organization_id, "organization": m.organization, "offers": 0,

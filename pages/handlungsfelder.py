@@ -1,6 +1,7 @@
 """Fields of action: an overview of all 10 with their counts; per field motto and measures,
 offers per kind, and a map of the field's offers (counts per district when there are many)."""
 
+import pandas as pd
 import streamlit as st
 
 from directory.stats import field_overview, kind_field_matrix, offers_in_field
@@ -9,6 +10,7 @@ from i18n import t
 from ui.blocks import demo_banner, unverified_note
 from ui.map import field_map
 from ui.state import language, offers
+from ui.tables import html_table
 
 lang = language()
 frame = offers()
@@ -35,13 +37,13 @@ if not field_id:
     st.subheader(t("fields.overview_heading", lang))
     st.caption(t("fields.overview_caption", lang))
     overview = field_overview(frame)
-    st.dataframe({
+    html_table(pd.DataFrame({
         t("fields.col.field", lang): [t(f"field.{f}", lang) for f in overview.index],
         t("fields.col.offers", lang): overview["offers"].tolist(),
         t("fields.col.organizations", lang): overview["organizations"].tolist(),
         t("fields.col.districts", lang): [t("fields.districts_value", lang, n=n, total=45)
                                           for n in overview["districts"]],
-    }, hide_index=True, width="stretch")  # fmt: skip
+    }), lang, key="fields_overview", caption=t("fields.overview_heading", lang))  # fmt: skip
     for fid in FIELD_IDS:
         st.page_link("pages/handlungsfelder.py", label=t(f"field.{fid}", lang),
                      icon=":material/arrow_forward:", query_params={"feld": fid})
@@ -67,12 +69,10 @@ else:
         st.caption(t("fields.map_caption", lang, placed=len(on_map), missing=len(off_map)))
         if len(off_map):
             with st.expander(t("fields.off_map", lang, n=len(off_map))):
-                st.dataframe(
-                    off_map[["name", "city", "geocode_note"]].rename(
-                        columns={"name": t("col.name", lang), "city": t("col.city", lang),
-                                 "geocode_note": t("col.reason", lang)}),
-                    hide_index=True, width="stretch",
-                )  # fmt: skip
+                html_table(off_map[["name", "city", "geocode_note"]].rename(
+                    columns={"name": t("col.name", lang), "city": t("col.city", lang),
+                             "geocode_note": t("col.reason", lang)}),
+                    lang, key="fields_off_map")  # fmt: skip
     unverified_note(selected, lang)
 
 st.subheader(t("fields.matrix_heading", lang))
@@ -80,4 +80,6 @@ st.caption(t("fields.matrix_caption", lang))
 matrix = kind_field_matrix(frame)
 matrix.index = [t(f"field.{fid}", lang) for fid in matrix.index]
 matrix.columns = [t(f"kind.{kid}", lang) for kid in KIND_IDS] + [t("fields.total", lang)]
-st.dataframe(matrix, width="stretch")
+matrix.index.name = t("fields.col.field", lang)
+html_table(matrix.reset_index(), lang, key="fields_matrix", page_size=20,
+           caption=t("fields.matrix_heading", lang))

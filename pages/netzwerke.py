@@ -30,32 +30,37 @@ with left:
         netz.select_district(query, ctx, result.clicked)
     netz.legend(query, ctx, filtered, lang)
     netz.map_caption(result, lang)
+orgs = netpanel.organizations(query, ctx, frame)
 with right:
     if query.network or query.district:
-        netpanel.panel(query, ctx, netpanel.organizations(query, ctx, frame), lang)
+        netpanel.panel(query, ctx, orgs, lang)
     else:
         st.info(t("net.choose_hint", lang), icon=":material/touch_app:")
 
-orgs = netpanel.organizations(query, ctx, frame)
-scope = netpanel.scope_title(query, ctx, lang)
-st.header(scope)
-tab_members, tab_cov, tab_graph, tab_fresh, tab_export = st.tabs([
-    t("net.tab.members", lang, n=len(orgs)), t("net.tab.coverage", lang),
-    t("net.tab.graph", lang), t("net.tab.freshness", lang), t("net.tab.export", lang),
-])  # fmt: skip
-with tab_members:
-    st.caption(t("net.members_note", lang))
-    st.dataframe(netpanel.members_display(orgs, lang), hide_index=True, width="stretch")
-with tab_cov:
-    netpanel.coverage_section(query, ctx, frame, lang)
-with tab_graph:
-    network = query.network or (ctx.network_of().get(query.district) if query.district else None)
-    graph_orgs = orgs if query.network and not query.district else (
-        netpanel.organizations(query.with_(district=None, network=network), ctx, frame)
-        if network else orgs)  # fmt: skip
-    netgraph.graph_section(network, ctx, graph_orgs, frame, lang)
-with tab_fresh:
-    netpanel.freshness_section(query, ctx, frame, lang)
-with tab_export:
-    netpanel.export_section(query, ctx, frame, lang)
+st.header(netpanel.scope_title(query, ctx, lang))
+# Lazy tabs: only the open tab is computed and sent (speed, see bench/bench_netzwerke.py).
+tabs = st.tabs([t("net.tab.members", lang, n=len(orgs)), t("net.tab.coverage", lang),
+                t("net.tab.graph", lang), t("net.tab.freshness", lang),
+                t("net.tab.export", lang)], key="n_tab", on_change="rerun")  # fmt: skip
+with tabs[0]:
+    if tabs[0].open:
+        st.caption(t("net.members_note", lang))
+        netpanel.html_table(netpanel.members_display(orgs, lang), lang, key="n_members_page",
+                            caption=t("net.tab.members", lang, n=len(orgs)))  # fmt: skip
+with tabs[1]:
+    if tabs[1].open:
+        netpanel.coverage_section(query, ctx, frame, lang)
+with tabs[2]:
+    if tabs[2].open:
+        network = query.network or ctx.network_of().get(query.district)
+        graph_orgs = orgs if query.network and not query.district else (
+            netpanel.organizations(query.with_(district=None, network=network), ctx, frame)
+            if network else orgs)  # fmt: skip
+        netgraph.graph_section(network, ctx, graph_orgs, frame, lang)
+with tabs[3]:
+    if tabs[3].open:
+        netpanel.freshness_section(query, ctx, frame, lang)
+with tabs[4]:
+    if tabs[4].open:
+        netpanel.export_section(query, ctx, frame, lang)
 unverified_note(filtered, lang)

@@ -22,6 +22,7 @@ from directory.graph import (
 from i18n import t
 from ui.cards import CARD_CSS, card_html
 from ui.netzwerke import Context, district_names
+from ui.tables import html_table
 
 KEY = "n_graph"
 SELECTED = "_netz_org"
@@ -170,17 +171,17 @@ def graph_section(network_id: str | None, ctx: Context, orgs: pd.DataFrame,
     c2.metric(t("net.m_bridging", lang), len(bridge))
     c3.metric(t("net.m_groups", lang), m.groups, help=t("net.m_groups_help", lang))
     with st.expander(t("net.isolated_list", lang, n=len(m.isolated))):
-        st.dataframe(pd.DataFrame({t("net.col.organization", lang):
-                                   [names.get(i, i) for i in m.isolated]}),
-                     hide_index=True, width="stretch")  # fmt: skip
+        html_table(pd.DataFrame({t("net.col.organization", lang):
+                                 [names.get(i, i) for i in m.isolated]}), lang,
+                   key="n_isolated_page")  # fmt: skip
     with st.expander(t("net.bridging_list", lang, n=len(bridge))):
         cnames = ctx.names()
-        st.dataframe(pd.DataFrame({
+        html_table(pd.DataFrame({
             t("net.col.organization", lang): bridge["organization"],
             t("net.col.other_networks", lang): bridge["networks"].map(
                 lambda ns: ", ".join(cnames.get(n, n) for n in ns)),
             t("net.col.why", lang): bridge["reason"].map(lambda r: t(f"net.bridge.{r}", lang)),
-        }), hide_index=True, width="stretch")  # fmt: skip
+        }), lang, key="n_bridging_page")  # fmt: skip
     if m.key_connectors:
         st.caption(t("net.key_connectors", lang,
                      names=", ".join(names.get(i, i) for i in m.key_connectors)))

@@ -27,7 +27,8 @@ from geo.population import ATTRIBUTION, STATISTICS_YEAR
 from i18n import t
 from ui.auth import current_user
 from ui.netzwerke import Context, district_frame, district_names, neighbours, safe_link
-from ui.state import directory_store, offers
+from ui.state import data_stamp, directory_store, offers
+from ui.tables import html_table
 
 STALE_PAGE = 15
 ZERO_STYLE = "background-color:#fde2e1;color:#7a1712;font-weight:600"
@@ -57,9 +58,20 @@ def scope_title(query: NetworkQuery, ctx: Context, lang: str) -> str:
 
 # -- organizations of the view -----------------------------------------------------------------
 def organizations(query: NetworkQuery, ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
-    if query.network and not query.district:
-        return network_organizations(query.network, frame, ctx.memberships, ctx.assignments)
-    net = ctx.network_of().get(query.district) if query.district else None
+    """The organizations of the view (:func:`directory.graph.network_organizations`),
+    cached per selection until the store changes (``frame`` must be ``offers()``)."""
+    return _organizations_at(query.network, query.district, data_stamp())
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _organizations_at(network: str | None, district: str | None, stamp: int) -> pd.DataFrame:
+    from ui.netzwerke import context
+
+    ctx, frame = context(), offers()
+    query = NetworkQuery(network=network, district=district)
+    if network and not district:
+        return network_organizations(network, frame, ctx.memberships, ctx.assignments)
+    net = ctx.network_of().get(district) if district else None
     return network_organizations(net, frame, ctx.memberships, ctx.assignments,
                                  districts=set(scope(query, ctx)))  # fmt: skip
 
@@ -202,12 +214,12 @@ def coverage_section(query: NetworkQuery, ctx: Context, frame: pd.DataFrame, lan
                                        scope(query, ctx))  # fmt: skip
         orgs = dict(zip(frame["organization_id"], frame["organization"], strict=True))
         with st.expander(t("net.single_provider", lang, n=len(single))):
-            st.dataframe(pd.DataFrame({
+            html_table(pd.DataFrame({
                 t("net.col.district", lang): single["district_ags"].map(district_names()),
                 t("finder.field", lang): single["category"].map(lambda f: t(f"field.{f}", lang)),
                 t("net.col.organization", lang): single["organization_id"].map(orgs),
                 t("net.col.offers", lang): single["offers"],
-            }), hide_index=True, width="stretch")  # fmt: skip
+            }), lang, key="n_single_page")  # fmt: skip
     return counts, rates
 
 
@@ -248,7 +260,7 @@ def freshness_section(query: NetworkQuery, ctx: Context, frame: pd.DataFrame, la
     st.markdown(t("net.stale_intro", lang, days=days, n=len(stale),
                   total=local["service_id"].nunique()))  # fmt: skip
     view = stale_display(stale, lang)
-    st.dataframe(view, hide_index=True, width="stretch", height=min(38 + 35 * len(view), 320))
+    html_table(view, lang, key="n_stale_page", caption=t("net.stale_heading", lang, n=len(view)))
     user = current_user()
     if user is None:
         st.caption(t("net.stale_login", lang))

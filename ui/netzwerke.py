@@ -25,7 +25,7 @@ from geo.boundaries import load_districts
 from geo.coverage import classes, density
 from geo.population import ATTRIBUTION, STATISTICS_YEAR
 from i18n import t
-from ui.state import directory_store
+from ui.state import data_stamp, directory_store
 
 _WIDGETS = {"network": "n_rv", "district": "n_kreis", "field": "n_feld", "kind": "n_art",
             "group": "n_gruppe", "level": "n_ebene"}  # fmt: skip
@@ -59,17 +59,21 @@ class Context:
         return [n for n in self.networks["network_id"] if n in used]
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def context() -> Context:
-    """Networks, assignments, memberships and cooperations (refreshed at most every minute,
-    and at once after an edit: :func:`clear`)."""
+@st.cache_data(ttl=3600, max_entries=2, show_spinner=False)
+def _context_at(stamp: int) -> Context:
     store = directory_store()
     return Context(network_table(store), district_assignments(store),
                    links.memberships_frame(store), links.cooperations_frame(store))
 
 
+def context() -> Context:
+    """Networks, assignments, memberships and cooperations; rebuilt when the store changed
+    (:func:`ui.state.data_stamp`)."""
+    return _context_at(data_stamp())
+
+
 def clear() -> None:
-    context.clear()
+    _context_at.clear()
 
 
 @lru_cache(maxsize=1)
@@ -355,7 +359,9 @@ def map_caption(result: MapResult, lang: str) -> None:
                 icon=":material/bubble_chart:")
     if len(result.unplaced):
         with st.expander(t("net.unplaced", lang, n=len(result.unplaced))):
+            from ui.tables import html_table
+
             labels = {"name": t("col.name", lang), "organization": t("net.col.organization", lang),
                       "city": t("col.city", lang), "geocode_note": t("col.reason", lang)}
-            st.dataframe(result.unplaced[list(labels)].rename(columns=labels),
-                hide_index=True, width="stretch")  # fmt: skip
+            html_table(result.unplaced[list(labels)].rename(columns=labels), lang,
+                       key="n_unplaced_page")  # fmt: skip

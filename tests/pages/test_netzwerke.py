@@ -36,6 +36,18 @@ def _frame(app, first_column: str):
                 or d.value.index.name == first_column)
 
 
+def _tab(app, label: str):
+    """Open a tab (the tabs are lazy: only the open one is computed)."""
+    app.session_state["n_tab"] = label
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _matrix(app):
+    return next(d.value for d in app.dataframe if d.value.index.name == "Kreis")
+
+
 def _params(app) -> dict:
     return {k: (v[0] if isinstance(v, list) else v) for k, v in app.query_params.items()}
 
@@ -49,9 +61,9 @@ def test_default_view_is_the_whole_state(app):
                for k in ("beratung", "mso", "projekte", "lotsen"))
     assert "Wählen Sie oben einen Regionalverbund" in _texts(app)
     assert "Ganz Niedersachsen" in _texts(app)
-    members = _frame(app, "Organisation")
-    assert len(members) > 30 and "Asyl e.V." in set(members["Organisation"])
-    assert _frame(app, "Kreis").shape[0] == 45  # statewide matrix: all districts
+    assert not app.dataframe  # lazy tabs and light tables: no data grid on first load
+    assert "<td>Asyl e.V.</td>" in _html(app)
+    assert any(c.value.startswith("Zeilen 1 bis 25 von ") for c in app.caption)
     legend = _html(app)
     for name in ("Regionalverbund Südniedersachsen (Name belegt)",
                  "Fläche schraffiert: Zuständigkeit abgeleitet", "kein Regionalverbund bekannt",
@@ -65,22 +77,22 @@ def test_network_panel_members_matrix_graph_and_freshness(app):
     assert "<h3>Regionalverbund Südniedersachsen</h3>" in panel
     assert "Name belegt" in panel and "abgeleitet, nicht amtlich" in panel
     assert "Asyl e.V. (Hildesheim)" in panel  # lead organisation
+    assert "Rot: leere Zellen" not in _texts(app)  # coverage tab not computed yet
     assert "Göttingen" in panel and "Hildesheim" in panel
     assert 'href="https://asyl-ev.de/kooperativemigrationsarbeit.html"' in panel
     assert 'rel="noopener noreferrer"' in panel
-    members = _frame(app, "Organisation").set_index("Organisation")
-    assert members.loc["Asyl e.V.", "Mitgliedschaft"] == "Mitglied (belegt)"
-    assert members.loc["Asyl e.V.", "Rolle"] == "Federführung"
-    assert members.loc["Diakonieverband des Ev.-luth. Kirchenkreises Göttingen",
-                       "Mitgliedschaft"] == "Mitglied (belegt)"
-    matrix = next(d.value for d in app.dataframe if "Kindertagesstätten" in d.value.columns)
+    assert ("<td>Asyl e.V.</td><td>Mitglied (belegt)</td><td>Federführung</td>"
+            in _html(app))
+    assert ("<td>Diakonieverband des Ev.-luth. Kirchenkreises Göttingen</td>"
+            "<td>Mitglied (belegt)</td>") in _html(app)
+    matrix = _matrix(_tab(app, "Abdeckung"))
     assert list(matrix.index) == ["Göttingen", "Hildesheim"]
     assert int((matrix.iloc[:, :-1] == 0).to_numpy().sum()) > 0  # empty cells exist
     assert "Rot: leere Zellen" in _texts(app)
+    _tab(app, "Zusammenarbeit")
     assert any("noch keine Kooperation eingetragen" in w.value for w in app.warning)
-    isolated = next(d.value for d in app.dataframe
-                    if list(d.value.columns) == ["Organisation"])
-    assert "Asyl e.V." in set(isolated["Organisation"])  # no cooperation recorded
+    assert "<td>Asyl e.V.</td>" in _html(app)  # listed among members without cooperation
+    _tab(app, "Aktualität")
     assert "Angeboten sind seit mehr als 365 Tagen" in _texts(app)
     assert _params(app) == {"rv": "suedniedersachsen"}
 
@@ -91,8 +103,7 @@ def test_district_panel_with_network_and_neighbours(app):
     assert "<h3>Göttingen</h3>" in panel
     assert "Regionalverbund Südniedersachsen (Zuständigkeit abgeleitet)" in panel
     assert "Goslar" in panel and "Northeim" in panel  # districts that share a border
-    matrix = next(d.value for d in app.dataframe if "Schule" in d.value.columns)
-    assert list(matrix.index) == ["Göttingen"]
+    assert list(_matrix(_tab(app, "Abdeckung")).index) == ["Göttingen"]
 
 
 def test_filters_follow_the_url_and_restrict_the_view(app):
@@ -134,7 +145,9 @@ def test_layers_switch_on_and_off(app):
     states = {k: app.checkbox(key=f"n_ebene_{k}").value
               for k in ("beratung", "mso", "projekte", "lotsen")}
     assert states == {"beratung": False, "mso": True, "projekte": False, "lotsen": True}
-    assert "Migrations- und Flüchtlingsberatung" not in _html(app)  # counselling legend gone
+    legend = next(h.proto.body for h in app.get("html") if "atlas-legend" in h.proto.body)
+    assert "Migrations- und Flüchtlingsberatung" not in legend  # counselling symbols gone
+    assert "Migrantenselbstorganisationen" in legend
     app.checkbox(key="n_ebene_lotsen").uncheck().run()
     assert _params(app)["ebenen"] == "mso"
     app.checkbox(key="n_ebene_mso").uncheck().run()
@@ -165,7 +178,7 @@ def test_choosing_a_network_then_a_district(app):
 
 
 def test_matrix_by_kind_and_group(app):
-    _open(app, rv="suedniedersachsen", matrix="art")
+    _tab(_open(app, rv="suedniedersachsen", matrix="art"), "Abdeckung")
     assert app.radio(key="n_matrix").value == "art"
     assert any("Jugendmigrationsdienst (JMD)" in d.value.columns for d in app.dataframe)
     app.radio(key="n_matrix").set_value("gruppe").run()
@@ -235,6 +248,7 @@ def _sign_in(app, user: User) -> None:
 def test_coordinator_confirms_a_stale_entry_with_one_click(app, coordinator_site):
     store, sid = coordinator_site
     _sign_in(app, User("kim", "coordinator", ("suedniedersachsen",)))
+    app.session_state["n_tab"] = "Aktualität"
     _open(app, rv="suedniedersachsen")
     app.button(key=f"n_confirm_{sid}").click().run()
     assert not app.exception
@@ -250,6 +264,7 @@ def test_coordinator_confirms_a_stale_entry_with_one_click(app, coordinator_site
 def test_coordinator_of_another_network_gets_no_confirm_button(app, coordinator_site):
     _, sid = coordinator_site
     _sign_in(app, User("hei", "coordinator", ("heide",)))
+    app.session_state["n_tab"] = "Aktualität"
     _open(app, rv="suedniedersachsen")
     assert not [b for b in app.button if b.key == f"n_confirm_{sid}"]
     assert "gehört zu Ihren Regionalverbünden" in _texts(app)
@@ -257,6 +272,7 @@ def test_coordinator_of_another_network_gets_no_confirm_button(app, coordinator_
 
 def test_visitor_sees_how_to_confirm(app, coordinator_site):
     _, sid = coordinator_site
+    app.session_state["n_tab"] = "Aktualität"
     _open(app, rv="suedniedersachsen")
     assert not [b for b in app.button if b.key == f"n_confirm_{sid}"]
     assert "nach der Anmeldung" in _texts(app)
