@@ -314,24 +314,46 @@ def count_cells(frame: pd.DataFrame, *, by: str, districts: Any = None,
     return out.reset_index(drop=True)
 
 
-def add_count_bubbles(m: folium.Map, cells: pd.DataFrame, tooltip: str) -> folium.FeatureGroup:
-    """Proportional circles with the count written in them (``tooltip`` has ``{n}``)."""
-    group = folium.FeatureGroup(name="counts")
-    top = max(int(cells["count"].max()), 1) if len(cells) else 1
-    for r in cells.itertuples(index=False):
-        radius = 8 + 22 * math.sqrt(int(r.count) / top)
-        folium.CircleMarker(
-            [round(r.lat, 4), round(r.lon, 4)], radius=radius, weight=1.5, color="#ffffff",
-            fill=True, fill_color="#1f3b57", fill_opacity=0.85,
-            tooltip=html.escape(tooltip.format(n=int(r.count))),
-        ).add_to(group)  # fmt: skip
-        folium.Marker(
-            [round(r.lat, 4), round(r.lon, 4)],
-            icon=folium.DivIcon(html=f'<div class="atlas-count">{int(r.count)}</div>',
-                                icon_size=(40, 16), icon_anchor=(20, 8)),
-        ).add_to(group)  # fmt: skip
-    group.add_to(m)
-    return group
+class CountBubbles(MacroElement):
+    """Counts as proportional circles with the number written in them, built in the browser
+    from one compact JSON payload (``[lat, lon, count]`` rows) — hundreds of cells cost a few
+    kilobytes instead of one folium object each."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function(){
+            var d = {{ this.payload|tojson }};
+            var group = L.featureGroup();
+            var top = Math.max(1, Math.max.apply(null, d.rows.map(function(r){return r[2];})));
+            d.rows.forEach(function(r) {
+                var radius = 8 + 22 * Math.sqrt(r[2] / top);
+                L.circleMarker([r[0], r[1]], {radius: radius, weight: 1.5, color: "#ffffff",
+                    fillColor: "#1f3b57", fillOpacity: 0.85})
+                  .bindTooltip(d.tooltip.replace("{n}", r[2])).addTo(group);
+                L.marker([r[0], r[1]], {interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "", iconSize: [40, 16], iconAnchor: [20, 8],
+                        html: '<div class="atlas-count">' + r[2] + '</div>'})}).addTo(group);
+            });
+            group.addTo({{ this._parent.get_name() }});
+            return group;
+        })();
+        {% endmacro %}""")
+
+    def __init__(self, payload: dict[str, Any]):
+        super().__init__()
+        self._name = "CountBubbles"
+        self.payload = payload
+
+
+def add_count_bubbles(m: folium.Map, cells: pd.DataFrame, tooltip: str) -> CountBubbles:
+    """Proportional circles with the count written in them (``tooltip`` has ``{n}``; it is
+    escaped here, the counts are integers)."""
+    rows = [[round(float(r.lat), 4), round(float(r.lon), 4), int(r.count)]
+            for r in cells.itertuples(index=False)]  # fmt: skip
+    layer = CountBubbles({"rows": rows, "tooltip": html.escape(tooltip)})
+    layer.total = int(sum(r[2] for r in rows))
+    layer.add_to(m)
+    return layer
 
 
 def district_neighbours(districts: Any) -> dict[str, tuple[str, ...]]:

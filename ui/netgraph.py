@@ -19,6 +19,7 @@ from directory.graph import (
     measures,
     to_svg,
 )
+from geo.coverage import single_provider_cells
 from i18n import t
 from ui.cards import CARD_CSS, card_html
 from ui.netzwerke import Context, district_names
@@ -166,10 +167,12 @@ def graph_section(network_id: str | None, ctx: Context, orgs: pd.DataFrame,
     names = dict(zip(orgs["organization_id"], orgs["organization"], strict=True))
     bridge = bridging(network_id, orgs, frame, ctx.memberships, ctx.cooperations,
                       ctx.assignments)  # fmt: skip
-    c1, c2, c3 = st.columns(3)
+    single = single_provider_cells(frame, "field", ctx.districts_of(network_id))
+    c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("net.m_isolated", lang), len(m.isolated))
     c2.metric(t("net.m_bridging", lang), len(bridge))
-    c3.metric(t("net.m_groups", lang), m.groups, help=t("net.m_groups_help", lang))
+    c3.metric(t("net.m_single", lang), len(single), help=t("net.m_single_help", lang))
+    c4.metric(t("net.m_groups", lang), m.groups, help=t("net.m_groups_help", lang))
     with st.expander(t("net.isolated_list", lang, n=len(m.isolated))):
         html_table(pd.DataFrame({t("net.col.organization", lang):
                                  [names.get(i, i) for i in m.isolated]}), lang,
@@ -182,6 +185,14 @@ def graph_section(network_id: str | None, ctx: Context, orgs: pd.DataFrame,
                 lambda ns: ", ".join(cnames.get(n, n) for n in ns)),
             t("net.col.why", lang): bridge["reason"].map(lambda r: t(f"net.bridge.{r}", lang)),
         }), lang, key="n_bridging_page")  # fmt: skip
+    with st.expander(t("net.single_provider", lang, n=len(single))):
+        dnames = district_names()
+        html_table(pd.DataFrame({
+            t("net.col.district", lang): single["district_ags"].map(lambda a: dnames.get(a, a)),
+            t("finder.field", lang): single["category"].map(lambda f: t(f"field.{f}", lang)),
+            t("net.col.organization", lang): single["organization_id"].map(
+                lambda o: names.get(o, o)),
+        }), lang, key="n_single_graph_page")  # fmt: skip
     if m.key_connectors:
         st.caption(t("net.key_connectors", lang,
                      names=", ".join(names.get(i, i) for i in m.key_connectors)))
