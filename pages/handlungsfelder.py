@@ -4,10 +4,11 @@ offers per kind, and a map of the field's offers (counts per district when there
 import pandas as pd
 import streamlit as st
 
-from directory.stats import field_overview, kind_field_matrix, offers_in_field
+from directory.stats import offers_in_field
 from directory.taxonomy import FIELD_IDS, KIND_IDS, fields_of_action
 from i18n import t
 from ui.blocks import demo_banner, unverified_note
+from ui.figures import field_cells, field_overview, kind_field_matrix
 from ui.map import field_map
 from ui.state import language, offers
 from ui.tables import html_table
@@ -36,7 +37,7 @@ else:
 if not field_id:
     st.subheader(t("fields.overview_heading", lang))
     st.caption(t("fields.overview_caption", lang))
-    overview = field_overview(frame)
+    overview = field_overview()
     html_table(pd.DataFrame({
         t("fields.col.field", lang): [t(f"field.{f}", lang) for f in overview.index],
         t("fields.col.offers", lang): overview["offers"].tolist(),
@@ -64,7 +65,7 @@ else:
         st.subheader(t("fields.map_heading", lang, n=selected["service_id"].nunique()))
         if selected.empty:
             st.info(t("fields.no_offers", lang), icon=":material/info:")
-        field_map(on_map, lang, key="fields_map")
+        field_map(on_map, lang, key="fields_map", cells=lambda: field_cells(field_id))
         off_map = selected[selected["lat"].isna()]
         st.caption(t("fields.map_caption", lang, placed=len(on_map), missing=len(off_map)))
         if len(off_map):
@@ -77,7 +78,7 @@ else:
 
 st.subheader(t("fields.matrix_heading", lang))
 st.caption(t("fields.matrix_caption", lang))
-matrix = kind_field_matrix(frame)
+matrix = kind_field_matrix()
 matrix.index = [t(f"field.{fid}", lang) for fid in matrix.index]
 matrix.columns = [t(f"kind.{kid}", lang) for kid in KIND_IDS] + [t("fields.total", lang)]
 matrix.index.name = t("fields.col.field", lang)

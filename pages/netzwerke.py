@@ -45,8 +45,9 @@ tabs = st.tabs([t("net.tab.members", lang, n=len(orgs)), t("net.tab.coverage", l
 with tabs[0]:
     if tabs[0].open:
         st.caption(t("net.members_note", lang))
-        netpanel.html_table(netpanel.members_display(orgs, lang), lang, key="n_members_page",
-                            caption=t("net.tab.members", lang, n=len(orgs)))  # fmt: skip
+        netpanel.html_table(orgs, lang, key="n_members_page",
+                            caption=t("net.tab.members", lang, n=len(orgs)),
+                            render=lambda part: netpanel.members_display(part, lang))
 with tabs[1]:
     if tabs[1].open:
         netpanel.coverage_section(query, ctx, frame, lang)

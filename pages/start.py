@@ -6,7 +6,7 @@ import streamlit as st
 from i18n import t
 from ui import netzwerke as netz
 from ui.blocks import demo_banner
-from ui.state import language, offers
+from ui.state import data_stamp, language, offers
 
 lang = language()
 frame = offers()
@@ -28,9 +28,10 @@ netz.legend(view, ctx, filtered, lang)
 netz.map_caption(result, lang)
 
 assigned = ctx.assignments["network_id"].notna()
+n_offers, n_placed = netz.offer_count(view.field, None, None, data_stamp())
 col1, col2, col3, col4 = st.columns(4)
-col1.metric(t("start.metric_offers", lang), filtered["service_id"].nunique())
-col2.metric(t("start.metric_on_map", lang), int(filtered["lat"].notna().sum()))
+col1.metric(t("start.metric_offers", lang), n_offers)
+col2.metric(t("start.metric_on_map", lang), n_placed)
 col3.metric(t("start.metric_networks", lang), t("start.networks_value", lang,
             known=int((ctx.networks["status"] == "verified").sum()), n=len(ctx.networks)))
 col4.metric(t("start.metric_covered", lang), t("start.covered_value", lang,

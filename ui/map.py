@@ -51,8 +51,11 @@ def legend(colours: dict[str, str]) -> None:
     st.markdown(f"<div style='font-size:0.9rem'>{items}</div>", unsafe_allow_html=True)
 
 
-def field_map(frame: pd.DataFrame, lang: str, *, key: str, height: int = 520) -> None:
-    """District outlines plus one clustered layer of the offers in ``frame``."""
+def field_map(frame: pd.DataFrame, lang: str, *, key: str, height: int = 520,
+              cells=None) -> None:  # fmt: skip
+    """District outlines plus one clustered layer of the offers in ``frame``; above
+    :data:`geo.netmap.POINT_LIMIT` points their counts per district instead (``cells``:
+    an optional function returning those counts, e.g. cached)."""
     districts = load_districts()
     m = maps.base_map()
     west, south, east, north = districts.total_bounds
@@ -61,8 +64,9 @@ def field_map(frame: pd.DataFrame, lang: str, *, key: str, height: int = 520) ->
     if len(frame) > netmap.POINT_LIMIT:
         # too many points to see one by one: counts per district, computed on the server
         netmap.add_map_css(m)
-        cells = netmap.count_cells(frame, by="district", districts=districts)
-        netmap.add_count_bubbles(m, cells, t("net.bubble", lang))
+        counts = cells() if cells is not None else netmap.count_cells(
+            frame, by="district", districts=districts)  # fmt: skip
+        netmap.add_count_bubbles(m, counts, t("net.bubble", lang))
         st.caption(t("map.label", lang))
         st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
         st.info(t("net.aggregated.fields", lang, limit=netmap.POINT_LIMIT),

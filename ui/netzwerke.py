@@ -239,7 +239,7 @@ def network_map(query: NetworkQuery, offers: pd.DataFrame, ctx: Context, lang: s
     a = ctx.assignments.set_index("district_ags")
     frame = gdf.assign(network_id=gdf["ags"].map(a["network_id"]),
                        assignment_status=gdf["ags"].map(a["status"]))  # fmt: skip
-    dens = density(offers, gdf.set_index("ags")["population"])
+    dens = _density(query.field, query.kind, query.group, data_stamp())
     _, cls = classes(dens["per_100k"])
     styles = netmap.district_styles(query.level, frame, network_ids=list(ctx.names()),
                                     density_class=cls.to_dict())  # fmt: skip
@@ -251,18 +251,13 @@ def network_map(query: NetworkQuery, offers: pd.DataFrame, ctx: Context, lang: s
     m.fit_bounds([[south, west], [north, east]])
     netmap.add_choropleth(m, gdf, styles, _tooltips(query, ctx, dens, lang), selected=chosen)
 
-    points = query.in_layers(offers)
-    if chosen:
-        points = points[points["district_ags"].isin(chosen)]
-    placed = points[points["lat"].notna() & points["lon"].notna()]
-    aggregated = None
-    if len(placed) <= netmap.POINT_LIMIT:
+    view = _view(query.with_(network=None, district=None, level="netz", matrix="feld"),
+                 tuple(chosen), data_stamp())  # fmt: skip
+    if view["cells"] is None:
         labels = {k: t(f"kind.{k}", lang) for k in KIND_IDS}
-        netmap.add_symbol_layer(m, placed, labels)
+        netmap.add_symbol_layer(m, view["placed"], labels)
     else:
-        aggregated = "grid" if chosen else "district"
-        cells = netmap.count_cells(placed, by=aggregated, districts=gdf)
-        netmap.add_count_bubbles(m, cells, t("net.bubble", lang))
+        netmap.add_count_bubbles(m, view["cells"], t("net.bubble", lang))
     st.caption(t("net.map_label", lang))
     out = st_folium(m, key=key, height=height, use_container_width=True,
                     returned_objects=["last_active_drawing"])  # fmt: skip
@@ -272,8 +267,49 @@ def network_map(query: NetworkQuery, offers: pd.DataFrame, ctx: Context, lang: s
     if ags and ags != st.session_state.get(_CLICK + key):
         st.session_state[_CLICK + key] = ags
         clicked = ags if ags in district_names() else None
-    return MapResult(points["service_id"].nunique(), len(placed),
-                     points[points["lat"].isna() | points["lon"].isna()], aggregated, clicked)
+    return MapResult(view["shown"], view["placed_rows"], view["unplaced"], view["by"], clicked)
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _density(field: str | None, kind: str | None, group: str | None,
+             stamp: int) -> pd.DataFrame:  # fmt: skip
+    """Offers per district and per 100,000 inhabitants for a filter (cached per store state)."""
+    from ui.state import offers
+
+    filtered = NetworkQuery(field=field, kind=kind, group=group).filtered(offers())
+    return density(filtered, load_districts().set_index("ags")["population"])
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _view(query: NetworkQuery, chosen: tuple[str, ...], stamp: int) -> dict:
+    """What the map shows for filters + layers + selected districts (cached per store state):
+    the placed rows (at most :data:`geo.netmap.POINT_LIMIT`) or their counts per district
+    (whole state) / grid cell (a selection), the number of offers, and the unplaced ones."""
+    from ui.state import offers
+
+    points = query.in_layers(query.filtered(offers()))
+    if chosen:
+        points = points[points["district_ags"].isin(chosen)]
+    has_pos = points["lat"].notna() & points["lon"].notna()
+    placed = points[has_pos]
+    by = None if len(placed) <= netmap.POINT_LIMIT else ("grid" if chosen else "district")
+    return {
+        "shown": int(points["service_id"].nunique()), "placed_rows": int(has_pos.sum()),
+        "unplaced": points[~has_pos], "by": by,
+        "placed": placed[["lat", "lon", "name", "organization", "kind"]] if by is None
+        else None,
+        "cells": None if by is None else netmap.count_cells(placed, by=by,
+                                                              districts=load_districts()),
+    }  # fmt: skip
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def offer_count(field: str | None, kind: str | None, group: str | None, stamp: int) -> tuple:
+    """(offers, offers on the map) for a filter, cached per store state."""
+    from ui.state import offers
+
+    filtered = NetworkQuery(field=field, kind=kind, group=group).filtered(offers())
+    return int(filtered["service_id"].nunique()), int(filtered["lat"].notna().sum())
 
 
 def select_district(query: NetworkQuery, ctx: Context, ags: str) -> None:
@@ -323,7 +359,7 @@ def legend(query: NetworkQuery, ctx: Context, offers: pd.DataFrame, lang: str) -
         items += [(_swatch(c, "solid"), f"{t('net.region', lang)} {r}")
                   for r, c in netmap.REGION_COLOURS.items()]
     else:
-        dens = density(offers, load_districts().set_index("ags")["population"])
+        dens = _density(query.field, query.kind, query.group, data_stamp())
         breaks, _ = classes(dens["per_100k"])
         lower = 0.0
         for i, b in enumerate(breaks):

@@ -17,8 +17,9 @@ def directory_store() -> store.Store:
     return open_store()
 
 
-@st.cache_data(ttl=3600, max_entries=2, show_spinner=False)
+@st.cache_resource(max_entries=2, show_spinner=False)
 def _offers_at(stamp: int) -> pd.DataFrame:
+    # cache_resource: the one frame is shared, not unpickled per call (1-2 s at 100,000)
     return query.offers_frame(directory_store())
 
 
@@ -36,7 +37,10 @@ def data_stamp() -> int:
 def offers() -> pd.DataFrame:
     """All current offers (one row per offer × location), rebuilt only when the store has
     changed (:func:`data_stamp`) — not every minute: at 100,000 offers a rebuild takes
-    seconds, which one visitor would wait for. ``offers.clear()`` forgets it."""
+    seconds, which one visitor would wait for. ``offers.clear()`` forgets it.
+
+    The frame is shared by every session: treat it as **read-only** (filter, ``assign`` or
+    ``copy``; never set columns on it)."""
     return _offers_at(data_stamp())
 
 

@@ -22,9 +22,12 @@ TABLE_CSS = ("<style>.atlas-table{overflow-x:auto}.atlas-table table{border-coll
 
 
 def html_table(frame: pd.DataFrame, lang: str, *, key: str, page_size: int = 25,
-               caption: str | None = None) -> None:  # fmt: skip
+               caption: str | None = None, render=None) -> None:  # fmt: skip
     """A plain, escaped HTML table, one page at a time (real table semantics for screen
-    readers, and none of the data-grid's JavaScript): long lists stay light."""
+    readers, and none of the data-grid's JavaScript): long lists stay light.
+
+    ``render`` (frame → frame with display labels) is applied to the shown page only, so a
+    list of 20,000 organizations is labelled 25 rows at a time."""
     n = len(frame)
     pages = max(1, -(-n // page_size))
     page = 1
@@ -32,8 +35,10 @@ def html_table(frame: pd.DataFrame, lang: str, *, key: str, page_size: int = 25,
         page = int(st.number_input(t("net.page", lang, pages=pages), min_value=1,
                                    max_value=pages, value=1, step=1, key=key))  # fmt: skip
     part = frame.iloc[(page - 1) * page_size: page * page_size]
+    if render is not None:
+        part = render(part)
     esc = html.escape
-    head = "".join(f'<th scope="col">{esc(str(c))}</th>' for c in frame.columns)
+    head = "".join(f'<th scope="col">{esc(str(c))}</th>' for c in part.columns)
     body = []
     for row in part.itertuples(index=False):
         cells = []
