@@ -326,9 +326,8 @@ def print_html(query: NetworkQuery, ctx: Context, frame: pd.DataFrame) -> str:
         matrix_style = "rows"
     stale = stale_display(stale_offers(frame[frame["district_ags"].isin(scope(query, ctx))],
                                        dt.date.today(), stale_after_days()), lang)  # fmt: skip
-    filters = FinderQuery(field=query.field, kind=query.kind, group=query.group).describe(
-        lambda key, **v: t(key, lang, **v) if not key.startswith("finder.describe") else "",
-        lambda c: c).strip(" ·")  # fmt: skip
+    filters = ", ".join(t(f"{prefix}.{value}", lang) for prefix, value in (
+        ("field", query.field), ("kind", query.kind), ("group", query.group)) if value)
     meta = [t("net.print_meta", lang, date=dt.date.today().strftime("%d.%m.%Y"))]
     if filters:
         meta.append(t("net.print_filters", lang, filters=filters))
