@@ -31,7 +31,7 @@ def link_editor() -> LinkEditor:
 
 
 def _problem(p: Any, lang: str) -> str:
-    key = f"links.problem.{p.code}"
+    key = f"daten.problem.{p.code}"
     if key in catalogue("de"):
         return t(key, lang, value=p.params.get("value", ""))
     return p.message_de
@@ -212,6 +212,9 @@ def links_tab(user: User, lang: str) -> None:
                 file_name=f"{'Mitgliedschaften' if what == 'memberships' else 'Kooperationen'}"
                 f".{fmt}", key=f"links_dl_{what}_{fmt}")  # fmt: skip
     if user.role not in ("admin", "coordinator"):
+        return
+    # the uploader appears on request only: one file input per page stays unambiguous
+    if not st.toggle(t("links.import_toggle", lang), key="links_import_on"):
         return
     upload = st.file_uploader(t("links.import_file", lang), type=["csv", "txt", "xlsx"],
                               key="links_upload")  # fmt: skip

@@ -61,11 +61,13 @@ def check_membership(values: Mapping[str, Any]) -> list:
     problems = []
     if values.get("status") not in MEMBERSHIP_STATUSES:
         problems.append(_problem("status", "link_bad_status",
-                                 f"Unbekannter Status „{values.get('status')}“.",
+                                 f"Unbekannter Status „{values.get('status')}“ (belegt, abgeleitet "
+                                 "oder unbekannt).",
                                  value=str(values.get("status"))))  # fmt: skip
     if values.get("role") not in MEMBERSHIP_ROLES:
         problems.append(_problem("role", "link_bad_role",
-                                 f"Unbekannte Rolle „{values.get('role')}“.",
+                                 f"Unbekannte Rolle „{values.get('role')}“ "
+                                 "(Mitglied oder Federführung).",
                                  value=str(values.get("role"))))  # fmt: skip
     problems += _common(values, "note")
     return problems
@@ -88,7 +90,7 @@ def _common(values: Mapping[str, Any], text_field: str) -> list:
                                  "Die Quelle muss eine Webadresse mit http:// oder https:// sein.",
                                  value=str(url)))  # fmt: skip
     if url and len(str(url)) > 1000:
-        problems.append(_problem("source_url", "link_too_long", "Die Quelle ist zu lang.",
+        problems.append(_problem("source_url", "link_too_long", "Der Text ist zu lang.",
                                  value=str(url)[:40]))  # fmt: skip
     if len(values.get(text_field) or "") > NOTE_MAX:
         problems.append(_problem(text_field, "link_too_long", "Der Text ist zu lang.",
@@ -287,9 +289,10 @@ class LinkEditor(HistoryMixin):
                  expected_version: int) -> dict[str, Any]:  # fmt: skip
         unknown = set(changes) - set(allowed)
         if unknown:
-            raise ValidationFailed([_problem(sorted(unknown)[0], "link_not_editable",
-                                             "Dieses Feld kann nicht geändert werden.",
-                                             value=sorted(unknown)[0])])  # fmt: skip
+            field = sorted(unknown)[0]
+            raise ValidationFailed([_problem(field, "link_not_editable",
+                                             f"Das Feld „{field}“ kann nicht geändert werden.",
+                                             value=field)])  # fmt: skip
         clean = {k: (_clean_text(v) if k in ("note", "description", "source_url") else v)
                  for k, v in changes.items()}  # fmt: skip
         record = self._locked(s, model, record_id, actor, expected_version, clean)

@@ -285,8 +285,8 @@ def preview(store: Store, data: bytes, *, name: str = "", actor: User) -> LinkPr
                 if problems or a is None:
                     continue
                 if not links.may_edit_network(actor, net):
-                    problems.append(_p("network_id", "link_denied", "Keine Berechtigung für "
-                                       "diesen Regionalverbund.", value=str(net)))
+                    problems.append(_p("network_id", "link_denied",
+                                       "Keine Berechtigung für diese Verbindung.", value=""))
                     continue
                 stored = members.get(key)
                 row.values = {"organization_id": a, "network_id": net, **clean}
@@ -303,8 +303,8 @@ def preview(store: Store, data: bytes, *, name: str = "", actor: User) -> LinkPr
                 if problems or a is None or b is None:
                     continue
                 if not links._coop_allowed(s, actor, a, b):
-                    problems.append(_p("partner_id", "link_denied", "Keine Berechtigung für "
-                                       "diese Organisationen.", value=""))
+                    problems.append(_p("partner_id", "link_denied",
+                                       "Keine Berechtigung für diese Verbindung.", value=""))
                     continue
                 key = frozenset((a, b))
                 stored = coops.get(key)
