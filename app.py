@@ -75,6 +75,8 @@ PAGES = [
             url_path="start", default=True),
     st.Page("pages/beratung.py", title=t("nav.beratung", lang), icon=":material/search:",
             url_path="beratung"),
+    st.Page("pages/netzwerke.py", title=t("nav.netzwerke", lang), icon=":material/hub:",
+            url_path="netzwerke"),
     st.Page("pages/handlungsfelder.py", title=t("nav.handlungsfelder", lang),
             icon=":material/category:", url_path="handlungsfelder"),
     st.Page("pages/luecken.py", title=t("nav.luecken", lang), icon=":material/travel_explore:",

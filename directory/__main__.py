@@ -1,4 +1,5 @@
-"""Command line: ``python -m directory {seed,demo,info,import,export,gaps,backup,restore,…}``.
+"""Command line: ``python -m directory {seed,demo,info,import,export,gaps,links,backup,restore,
+create-admin}``.
 
 Examples::
 
@@ -11,6 +12,8 @@ Examples::
     python -m directory import liste.csv --default Art=JMD --valid-only --refused rest.csv
     python -m directory export --format hsds atlas.json
     python -m directory gaps --feld jugendarbeit --radius-km 25 --format csv > luecken.csv
+    python -m directory links export mitglieder.xlsx --what memberships
+    python -m directory links import kooperationen.csv --dry-run
     python -m directory backup sicherung.json.gz
     python -m directory restore sicherung.json.gz --yes
     python -m directory create-admin --username admin --password-stdin < pw.txt
@@ -45,10 +48,12 @@ def _store(args: argparse.Namespace, *, bootstrap: bool = True):
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
+    from directory.links import load_reference_memberships
     from directory.seed import load_offices
 
     store = _store(args)
     stats = load_offices(store)
+    stats["memberships_added"] = load_reference_memberships(store)
     print(json.dumps(stats, ensure_ascii=False, indent=2))
     return 0
 
@@ -239,6 +244,51 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    """Memberships and cooperations: ``links export`` / ``links import`` (all or nothing)."""
+    from directory.auth import User
+    from directory.editing.errors import EditError
+    from directory.io import links
+
+    if args.action == "export":
+        store = _store(args, bootstrap=False)
+        fmt = args.format or ("xlsx" if args.file.lower().endswith(".xlsx") else "csv")
+        data = links.export_bytes(store, args.what, fmt)
+        out = Path(args.file)
+        tmp = out.with_name(out.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(out)
+        print(f"exported {args.what} as {fmt} to {out} ({len(data)} bytes)")
+        return 0
+    path = Path(args.file)
+    if not path.is_file():
+        raise ValueError(f"file not found: {args.file}")
+    store = _store(args)
+    actor = User(args.actor, "admin")  # the command line is the operator's own tool
+    try:
+        result = links.preview(store, path.read_bytes(), name=path.name, actor=actor)
+    except links.LinksRefused as exc:
+        print(f"error: import refused, nothing changed: {exc.message_de}", file=sys.stderr)
+        return 1
+    print(json.dumps({"table": result.what, "counts": result.counts}, ensure_ascii=False))
+    for row in result.rows:
+        for p in row.problems:
+            print(f"line {row.line}: {p.message_de}")
+    if not result.ok:
+        print("error: import refused, nothing changed", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("dry run: nothing changed")
+        return 0
+    try:
+        counts = links.commit(store, result, actor=actor)
+    except EditError as exc:
+        print(f"error: import refused, nothing changed: {exc}", file=sys.stderr)
+        return 1
+    print(f"imported: {json.dumps(counts)}")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from directory.backup import backup
 
@@ -350,6 +400,17 @@ def build_parser() -> argparse.ArgumentParser:
     gap.add_argument("--format", required=True, choices=["json", "csv"])
     gap.add_argument("--out", help="write to this file instead of standard output")
 
+    lnk = sub.add_parser("links", parents=[common],
+                         help="export or import memberships / cooperations (CSV, XLSX)")
+    lnk.add_argument("action", choices=["export", "import"])
+    lnk.add_argument("file")
+    lnk.add_argument("--what", choices=["memberships", "cooperations"], default="memberships",
+                     help="export: which table (import detects it from the headers)")
+    lnk.add_argument("--format", choices=["csv", "xlsx"], help="export format (default: "
+                     "from the file name)")
+    lnk.add_argument("--dry-run", action="store_true", help="import: preview only")
+    lnk.add_argument("--actor", default="cli-import", help="name recorded in the history")
+
     bak = sub.add_parser("backup", parents=[common], help="dump the whole store (JSON[.gz])")
     bak.add_argument("file")
     res = sub.add_parser("restore", parents=[common], help="replace the store by a backup")
@@ -370,7 +431,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"seed": cmd_seed, "demo": cmd_demo, "info": cmd_info, "import": cmd_import,
-               "export": cmd_export, "gaps": cmd_gaps, "backup": cmd_backup, "restore": cmd_restore,
+               "export": cmd_export, "gaps": cmd_gaps, "links": cmd_links, "backup": cmd_backup,
+               "restore": cmd_restore,
                "create-admin": cmd_create_admin}[args.command]  # fmt: skip
     try:
         return handler(args)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from directory.links import load_reference_memberships
 from directory.networks import ensure_networks
 from directory.seed import SEED_ACTOR, load_offices
 from directory.store import Store
@@ -19,12 +20,16 @@ from directory.store import Store
 def load_default_content(store: Store, *, actor: str = SEED_ACTOR, gazetteer: Any = None) -> int:
     """Load the default content if no real content is stored; returns services added.
 
-    Demo records do not count as content. Loading inserts only rows whose stable id is
+    The sourced memberships of ``data/network_memberships.csv`` come with it (once, so a
+    membership a coordinator removed is not brought back). Demo records do not count as
+    content. Loading inserts only rows whose stable id is
     missing, so running it twice (or concurrently with a rebuild) adds nothing.
     """
     if not store.is_empty():
         return 0
-    return load_offices(store, actor=actor, gazetteer=gazetteer)["added"]
+    added = load_offices(store, actor=actor, gazetteer=gazetteer)["added"]
+    load_reference_memberships(store)  # the sourced memberships of those organizations
+    return added
 
 
 def open_store(

@@ -23,7 +23,10 @@ from sqlalchemy import delete, insert, select
 from directory.ids import stable_id
 from directory.model import (
     AuditLog,
+    Cooperation,
     Location,
+    Membership,
+    NetworkAssignment,
     Organization,
     Phone,
     Service,
@@ -211,6 +214,10 @@ def delete_demo(store: Store, *, actor: str = DEMO_ACTOR) -> int:
         )
         s.execute(delete(Phone).where(Phone.service_id.in_(demo_services)))
         s.execute(delete(Phone).where(Phone.location_id.in_(demo_locations)))
+        demo_orgs = select(Organization.id).where(Organization.is_demo)
+        s.execute(delete(Membership).where(Membership.organization_id.in_(demo_orgs)))
+        s.execute(delete(Cooperation).where(Cooperation.organization_id.in_(demo_orgs)
+                                            | Cooperation.partner_id.in_(demo_orgs)))
         s.execute(delete(Service).where(Service.is_demo))
         s.execute(delete(Location).where(Location.is_demo))
         s.execute(delete(Organization).where(Organization.is_demo))
@@ -264,3 +271,69 @@ def insert_demo(
             ],
         )
     return n
+
+
+def insert_demo_links(store: Store, *, seed: int = 0, actor: str = DEMO_ACTOR) -> tuple[int, int]:
+    """Fictional memberships and cooperations among the stored DEMO organizations.
+
+    About 70 % of the demo organizations located in a district with a network become
+    ``inferred`` members of it; about half cooperate with one or two demo organizations of
+    the same network, and a few with one of another network. Deterministic for ``seed``;
+    links already stored (same ids) are skipped. Returns ``(memberships, cooperations)``.
+    """
+    rng = np.random.default_rng(seed + 7919)
+    with store.session() as s:
+        first = (
+            select(Location.organization_id, Location.district_ags)
+            .where(Location.is_demo, Location.organization_id.is_not(None))
+            .order_by(Location.organization_id, Location.id)
+        )
+        net_of = dict(s.execute(select(NetworkAssignment.district_ags,
+                                       NetworkAssignment.network_id)).all())  # fmt: skip
+        org_net: dict[str, str] = {}
+        for org_id, ags in s.execute(first):
+            if org_id not in org_net and net_of.get(ags):
+                org_net[org_id] = net_of[ags]
+        have_m = set(s.scalars(select(Membership.id)))
+        have_c = set(s.scalars(select(Cooperation.id)))
+    orgs = sorted(org_net)
+    by_net: dict[str, list[str]] = {}
+    for org in orgs:
+        by_net.setdefault(org_net[org], []).append(org)
+    now = dt.datetime.now(dt.UTC)
+    common = {"version": 1, "created_at": now, "created_by": actor, "updated_at": now,
+              "updated_by": actor}  # fmt: skip
+    members, coops = [], []
+    for org in orgs:
+        net = org_net[org]
+        if rng.random() < 0.7:
+            mid = stable_id("demo-membership", seed, org, net)
+            if mid not in have_m:
+                members.append({**common, "id": mid, "organization_id": org, "network_id": net,
+                                "status": "inferred", "role": "member",
+                                "note": "fiktiv (Demo)", "source_url": None})  # fmt: skip
+        peers = by_net[net]
+        n_links = int(rng.integers(0, 3)) if rng.random() < 0.5 else 0
+        for _ in range(n_links):
+            pool = peers if rng.random() > 0.05 else orgs
+            partner = pool[int(rng.integers(len(pool)))]
+            if partner == org:
+                continue
+            a, b = sorted((org, partner))
+            cid = stable_id("demo-cooperation", seed, a, b)
+            if cid in have_c:
+                continue
+            have_c.add(cid)
+            coops.append({**common, "id": cid, "organization_id": a, "partner_id": b,
+                          "kind": "kooperation", "description": "fiktiv (Demo)",
+                          "source_url": None})  # fmt: skip
+    with store.session() as s:
+        conn = s.connection()
+        for model, rows in ((Membership, members), (Cooperation, coops)):
+            for start in range(0, len(rows), CHUNK):
+                conn.execute(insert(model.__table__), rows[start : start + CHUNK])
+        if members or coops:
+            conn.execute(insert(AuditLog.__table__), [audit_row(
+                "membership", "*", "bulk_insert", actor, None,
+                {"demo_memberships": len(members), "demo_cooperations": len(coops)})])
+    return len(members), len(coops)

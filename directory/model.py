@@ -41,13 +41,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, synonym
 
 #: Increment when the models change; :meth:`directory.store.Store.create_schema` records it.
-SCHEMA_VERSION = 2  # 2: retired_at on organization and location
+SCHEMA_VERSION = 3  # 2: retired_at on organization and location; 3: link notes and sources
 
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")  # HSDS enum
 VERIFICATION_STATES = ("unverified", "verified")
 GEOCODE_PRECISIONS = ("address", "postcode", "place")
 ACCESSIBILITY_VALUES = ("yes", "no", "unknown")
 NETWORK_STATUSES = ("verified", "inferred", "unknown")
+#: membership: stated by a source or the network's coordinator | inferred (e.g. meeting
+#: participation) | unknown
+MEMBERSHIP_STATUSES = ("verified", "inferred", "unknown")
+#: role of a member in its network
+MEMBERSHIP_ROLES = ("member", "lead")
 
 
 def utcnow() -> dt.datetime:
@@ -227,6 +232,10 @@ class Membership(Record, Base):
     organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id"), index=True)
     network_id: Mapped[str] = mapped_column(ForeignKey("regional_network.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="unknown")
+    #: "member" | "lead" (Federführung); schema 3
+    role: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(String(1000))
 
 
 class NetworkAssignment(Record, Base):
@@ -249,6 +258,7 @@ class Cooperation(Record, Base):
     partner_id: Mapped[str] = mapped_column(ForeignKey("organization.id"), index=True)
     kind: Mapped[str | None] = mapped_column(String(60))
     description: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(String(1000))  # schema 3
 
 
 class AuditLog(Base):

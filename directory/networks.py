@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import yaml
 from sqlalchemy import select
 
@@ -34,6 +35,8 @@ class NetworkRef:
     coverage_status: str  # inferred | unknown
     districts: tuple[tuple[str, str], ...]  # (ags, basis)
     sources: tuple[dict, ...]
+    lead: str | None = None  # Federführung as the sources name it
+    alt_names: tuple[str, ...] = ()
 
 
 @cache
@@ -48,6 +51,8 @@ def reference_networks(path: Path = NETWORKS_YAML) -> tuple[NetworkRef, ...]:
             coverage_status=n["coverage_status"],
             districts=tuple((d["ags"], d["basis"]) for d in n.get("districts") or ()),
             sources=tuple(n.get("sources") or ()),
+            lead=n.get("lead") or None,
+            alt_names=tuple(n.get("alt_names") or ()),
         )
         for n in raw
     )
@@ -107,3 +112,40 @@ def ensure_networks(store: Store) -> int:
     from geo.boundaries import load_districts
 
     return load_networks(store, sorted(load_districts()["ags"]))
+
+
+# -- read side for pages -----------------------------------------------------------------------
+NETWORK_COLUMNS = ("network_id", "name", "status", "coverage_status", "lead", "sources",
+                   "alt_names")  # fmt: skip
+
+
+def network_table(store: Store) -> pd.DataFrame:
+    """The stored networks with what the reference data knows about them.
+
+    Columns :data:`NETWORK_COLUMNS`: ``status`` is the stored name status (``verified`` |
+    ``unknown``), ``coverage_status`` (``inferred`` | ``unknown``), ``lead`` and
+    ``sources`` (tuple of dicts with ``url``, optional ``date`` and ``excerpt``) come from
+    ``data/regional_networks.yaml``. Ordered as in the reference file, then by id.
+    """
+    refs = {n.id: n for n in reference_networks()}
+    order = {nid: i for i, nid in enumerate(refs)}
+    with store.session() as s:
+        rows = s.execute(select(RegionalNetwork.id, RegionalNetwork.name,
+                                RegionalNetwork.status)).all()  # fmt: skip
+    out = []
+    for nid, name, status in sorted(rows, key=lambda r: (order.get(r[0], len(order)), r[0])):
+        ref = refs.get(nid)
+        out.append((nid, name or nid, status or "unknown",
+                    ref.coverage_status if ref else "unknown", ref.lead if ref else None,
+                    ref.sources if ref else (), ref.alt_names if ref else ()))  # fmt: skip
+    return pd.DataFrame(out, columns=list(NETWORK_COLUMNS), dtype=object)
+
+
+def district_assignments(store: Store) -> pd.DataFrame:
+    """District → network: ``district_ags, network_id (or None), status, note``."""
+    with store.session() as s:
+        rows = s.execute(select(NetworkAssignment.district_ags, NetworkAssignment.network_id,
+                                NetworkAssignment.status, NetworkAssignment.note)
+                         .order_by(NetworkAssignment.district_ags)).all()  # fmt: skip
+    return pd.DataFrame([tuple(r) for r in rows],
+                        columns=["district_ags", "network_id", "status", "note"], dtype=object)

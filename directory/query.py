@@ -16,7 +16,8 @@ from directory.model import Location, Organization, Phone, Service, ServiceAtLoc
 from directory.store import Store
 
 OFFER_COLUMNS: tuple[str, ...] = (
-    "service_id", "name", "organization", "kind", "fields", "target_groups", "languages",
+    "service_id", "name", "organization", "organization_id", "kind", "fields", "target_groups",
+    "languages",
     "street", "postal_code", "city", "lat", "lon", "precision", "geocode_note", "district_ags",
     "accessibility", "accessibility_note", "opening_hours", "phone", "website", "email",
     "source_url", "source_date", "assured_date", "verification", "is_demo",
@@ -147,6 +148,7 @@ def offers_frame(
     else:
         df["phone"] = pd.Series([None] * len(df), index=df.index, dtype=object)
     df["website"] = df["_url"].where(df["_url"].notna(), df["_org_website"])
+    df["organization_id"] = df["_organization_id"]
     df["lat"] = df["lat"].astype(float)
     df["lon"] = df["lon"].astype(float)
     df["is_demo"] = df["is_demo"].astype(bool)

@@ -45,3 +45,24 @@ def offers_in_field(offers: pd.DataFrame, field_id: str) -> pd.DataFrame:
         return offers
     mask = offers["fields"].map(lambda fields: field_id in (fields or ()))
     return offers[mask]
+
+
+def field_overview(offers: pd.DataFrame) -> pd.DataFrame:
+    """Per field of action (all 10, taxonomy order): distinct ``offers``, ``organizations``
+    and ``districts`` with at least one offer.
+
+    >>> df = pd.DataFrame({"service_id": ["a", "b"], "organization_id": ["o", "o"],
+    ...                    "district_ags": ["03159", None],
+    ...                    "fields": [("schule",), ("schule", "beruf")]})
+    >>> field_overview(df).loc["schule"].tolist()
+    [2, 1, 1]
+    """
+    cols = ["service_id", "organization_id", "district_ags", "fields"]
+    exploded = offers[cols].explode("fields").dropna(subset=["fields"])
+    grouped = exploded.groupby("fields")
+    out = pd.DataFrame({
+        "offers": grouped["service_id"].nunique(),
+        "organizations": grouped["organization_id"].nunique(),
+        "districts": grouped["district_ags"].nunique(),
+    })  # fmt: skip
+    return out.reindex(list(FIELD_IDS), fill_value=0).astype(int)

@@ -7,6 +7,7 @@ from ui import forms, import_ui, records_ui
 from ui.accounts import accounts_admin
 from ui.auth import account_box, require_login
 from ui.blocks import staff_language_note
+from ui.links_ui import links_tab
 from ui.state import language
 
 lang = language()
@@ -38,6 +39,7 @@ def io_tab() -> None:
 TABS = [
     (t("daten.tab.records", lang), records_tab),
     (t("daten.tab.networks", lang), lambda: forms.network_editor(ed, user, lang)),
+    (t("links.tab", lang), lambda: links_tab(user, lang)),
     (t("daten.tab.io", lang), io_tab),
     *([(t("accounts.tab", lang), lambda: accounts_admin(user, lang))]
       if user.role == "admin" else []),

@@ -1,14 +1,18 @@
-"""Fields of action: motto and measures, offers per kind, and a map of one field's offers."""
+"""Fields of action: an overview of all 10 with their counts; per field motto and measures,
+offers per kind, and a map of the field's offers (counts per district when there are many)."""
 
+import pandas as pd
 import streamlit as st
 
 from directory.filters import BY_NAME
-from directory.stats import kind_field_matrix, offers_in_field
-from directory.taxonomy import KIND_IDS, fields_of_action
+from directory.stats import offers_in_field
+from directory.taxonomy import FIELD_IDS, KIND_IDS, fields_of_action
 from i18n import t, tn
 from ui.blocks import demo_banner, unverified_note
+from ui.figures import field_cells, field_overview, kind_field_matrix
 from ui.map import field_map
 from ui.state import language, offers
+from ui.tables import html_table
 
 lang = language()
 frame = offers()
@@ -22,45 +26,63 @@ FELD = BY_NAME["feld"]  # the same parameter definition as the finder's field fi
 requested, _ = FELD.read(st.query_params.to_dict())
 field_id = st.selectbox(
     t("fields.select", lang),
-    FELD.choices,
-    index=FELD.choices.index(requested) if requested else 0,
-    format_func=lambda fid: FELD.option(fid, lang),
+    ("", *FELD.choices),
+    index=FELD.choices.index(requested) + 1 if requested else 0,
+    format_func=lambda fid: FELD.option(fid, lang) if fid else t("fields.overview", lang),
     key="feld",
 )
-st.query_params["feld"] = field_id
-field = fields[field_id]
+if field_id:
+    st.query_params["feld"] = field_id
+else:
+    st.query_params.pop("feld", None)
 
-left, right = st.columns([2, 3], gap="large")
-with left:
-    st.subheader(t(f"field.{field_id}", lang))
-    if field.subtitle:
-        st.caption(field.subtitle)
-    st.markdown(f"> „{field.motto}“")
-    st.markdown(f"**{t('fields.measures', lang)}** ({t('fields.original_text', lang)})")
-    st.markdown("\n".join(f"- {m}" for m in field.measures))
+if not field_id:
+    st.subheader(t("fields.overview_heading", lang))
+    st.caption(t("fields.overview_caption", lang))
+    overview = field_overview()
+    html_table(pd.DataFrame({
+        t("fields.col.field", lang): [t(f"field.{f}", lang) for f in overview.index],
+        t("fields.col.offers", lang): overview["offers"].tolist(),
+        t("fields.col.organizations", lang): overview["organizations"].tolist(),
+        t("fields.col.districts", lang): [t("fields.districts_value", lang, n=n, total=45)
+                                          for n in overview["districts"]],
+    }), lang, key="fields_overview", caption=t("fields.overview_heading", lang))  # fmt: skip
+    for fid in FIELD_IDS:
+        st.page_link("pages/handlungsfelder.py", label=t(f"field.{fid}", lang),
+                     icon=":material/arrow_forward:", query_params={"feld": fid})
+else:
+    field = fields[field_id]
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.subheader(t(f"field.{field_id}", lang))
+        if field.subtitle:
+            st.caption(field.subtitle)
+        st.markdown(f"> „{field.motto}“")
+        st.markdown(f"**{t('fields.measures', lang)}** ({t('fields.original_text', lang)})")
+        st.markdown("\n".join(f"- {m}" for m in field.measures))
 
-selected = offers_in_field(frame, field_id)
-with right:
-    on_map = selected[selected["lat"].notna()]
-    st.subheader(t("fields.map_heading", lang, n=selected["service_id"].nunique()))
-    if selected.empty:
-        st.info(t("fields.no_offers", lang), icon=":material/info:")
-    field_map(on_map, lang, key="fields_map")
-    off_map = selected[selected["lat"].isna()]
-    st.caption(tn("fields.map_caption", len(on_map), lang, missing=len(off_map)))
-    if len(off_map):
-        with st.expander(tn("fields.off_map", len(off_map), lang)):
-            st.dataframe(
-                off_map[["name", "city", "geocode_note"]].rename(
+    selected = offers_in_field(frame, field_id)
+    with right:
+        on_map = selected[selected["lat"].notna()]
+        st.subheader(t("fields.map_heading", lang, n=selected["service_id"].nunique()))
+        if selected.empty:
+            st.info(t("fields.no_offers", lang), icon=":material/info:")
+        field_map(on_map, lang, key="fields_map", cells=lambda: field_cells(field_id))
+        off_map = selected[selected["lat"].isna()]
+        st.caption(tn("fields.map_caption", len(on_map), lang, missing=len(off_map)))
+        if len(off_map):
+            with st.expander(tn("fields.off_map", len(off_map), lang)):
+                html_table(off_map[["name", "city", "geocode_note"]].rename(
                     columns={"name": t("col.name", lang), "city": t("col.city", lang),
                              "geocode_note": t("col.reason", lang)}),
-                hide_index=True, width="stretch",
-            )  # fmt: skip
+                    lang, key="fields_off_map")  # fmt: skip
+    unverified_note(selected, lang)
 
 st.subheader(t("fields.matrix_heading", lang))
 st.caption(t("fields.matrix_caption", lang))
-matrix = kind_field_matrix(frame)
+matrix = kind_field_matrix()
 matrix.index = [t(f"field.{fid}", lang) for fid in matrix.index]
 matrix.columns = [t(f"kind.{kid}", lang) for kid in KIND_IDS] + [t("fields.total", lang)]
-st.dataframe(matrix, width="stretch")
-unverified_note(selected, lang)
+matrix.index.name = t("fields.col.field", lang)
+html_table(matrix.reset_index(), lang, key="fields_matrix", page_size=20,
+           caption=t("fields.matrix_heading", lang))

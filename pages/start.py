@@ -1,28 +1,50 @@
-"""Start page: what the atlas is for and where each kind of visitor goes."""
+"""Start page: the whole state's network at a glance (map, filter by field), key figures,
+and where each kind of visitor goes."""
 
 import streamlit as st
 
 from i18n import t
+from ui import netzwerke as netz
 from ui.blocks import demo_banner
-from ui.state import language, offers
+from ui.state import data_stamp, language, offers
 
 lang = language()
 frame = offers()
+ctx = netz.context()
 
 st.title(t("app.title", lang))
 st.markdown(t("start.intro", lang))
 demo_banner(frame, lang)
 
-col1, col2, col3 = st.columns(3)
-col1.metric(t("start.metric_offers", lang), frame["service_id"].nunique())
-col2.metric(t("start.metric_on_map", lang), int(frame["lat"].notna().sum()))
-col3.metric(t("start.metric_districts", lang), frame["district_ags"].nunique())
+query = netz.controls(netz.current_query(ctx), ctx, lang, full=False)
+view = type(query)(field=query.field)  # the start page: whole state, default layers
+filtered = view.filtered(frame)
+result = netz.network_map(view, filtered, ctx, lang, key="start_map", height=460)
+if result.clicked:
+    st.switch_page("pages/netzwerke.py", query_params={
+        "kreis": result.clicked, **({"feld": view.field} if view.field else {}),
+        **({"lang": lang} if lang != "de" else {})})  # fmt: skip
+netz.legend(view, ctx, filtered, lang)
+netz.map_caption(result, lang)
+
+assigned = ctx.assignments["network_id"].notna()
+n_offers, n_placed = netz.offer_count(view.field, None, None, data_stamp())
+col1, col2, col3, col4 = st.columns(4)
+col1.metric(t("start.metric_offers", lang), n_offers)
+col2.metric(t("start.metric_on_map", lang), n_placed)
+col3.metric(t("start.metric_networks", lang), t("start.networks_value", lang,
+            known=int((ctx.networks["status"] == "verified").sum()), n=len(ctx.networks)))
+col4.metric(t("start.metric_covered", lang), t("start.covered_value", lang,
+            n=int(assigned.sum()), total=len(ctx.assignments)))
+st.caption(t("start.networks_note", lang))
 
 st.subheader(t("start.audiences", lang))
 st.markdown(t("start.audience_migrants", lang))
 st.markdown(t("start.audience_coordinators", lang))
 st.markdown(t("start.audience_planners", lang))
 st.page_link("pages/beratung.py", label=t("nav.beratung", lang), icon=":material/search:")
+st.page_link("pages/netzwerke.py", label=t("nav.netzwerke", lang), icon=":material/hub:",
+             query_params={"feld": view.field} if view.field else None)
 st.page_link(
     "pages/handlungsfelder.py", label=t("nav.handlungsfelder", lang), icon=":material/category:"
 )

@@ -145,6 +145,7 @@ def offer_row(draw, i: int) -> dict:
         "service_id": draw(st.sampled_from([f"s{i}", f"<b>s{i}</b>", f"s{i} [x](y)"])),
         "name": draw(hostile_text),
         "organization": draw(_maybe(hostile_text)),
+        "organization_id": draw(_maybe(st.sampled_from(["o1", "o2", "<i>o3</i>"]))),
         "kind": draw(st.sampled_from([*KIND_IDS, "unknown_kind"])),
         "fields": draw(st.one_of(st.lists(st.sampled_from(FIELD_IDS), max_size=3).map(tuple),
                                  st.just(()))),
@@ -183,7 +184,9 @@ def offer_frames(draw, max_rows: int = 5) -> pd.DataFrame:
     """
     n = draw(st.integers(0, max_rows))
     rows = [draw(offer_row(i)) for i in range(n)]
-    frame = pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype=object) for c in OFFER_COLUMNS})
+    # A column the generator does not know yet is empty (None), as for an unknown value.
+    frame = pd.DataFrame({c: pd.Series([r.get(c) for r in rows], dtype=object)
+                          for c in OFFER_COLUMNS})  # fmt: skip
     frame["lat"] = frame["lat"].astype(float)
     frame["lon"] = frame["lon"].astype(float)
     frame["is_demo"] = frame["is_demo"].astype(bool)

@@ -122,9 +122,54 @@ def _problems() -> list[Problem]:
     return found
 
 
+def _link_problems(tmp) -> list[Problem]:
+    """Every refusal of memberships and cooperations (editing and file import)."""
+    from directory.auth import User
+    from directory.editing import ValidationFailed
+    from directory.editing.links import LinkEditor
+    from directory.io import links as links_io
+    from directory.model import Location, Organization
+    from directory.networks import ensure_networks
+    from directory.store import Store
+
+    store = Store(f"sqlite:///{tmp / 'links.sqlite'}")
+    store.create_schema()
+    ensure_networks(store)
+    store.add(Organization(id="o1", name="Eins"), Organization(id="o2", name="Zwei"),
+              Organization(id="o3", name="Zwei"), Location(id="l1", organization_id="o1",
+                                                          district_ags="03159"), actor="t")
+    admin, heide = User("a", "admin"), User("h", "coordinator", ("heide",))
+    ed = LinkEditor(store)
+    m = ed.add_membership("o1", "suedniedersachsen", actor=admin)
+    found = []
+    for call in (
+        lambda: ed.add_membership("o1", "heide", actor=admin, status="x", role="y",
+                                  source_url="ftp://x", note="n" * 3000),
+        lambda: ed.add_membership("o1", "suedniedersachsen", actor=admin),
+        lambda: ed.add_membership("nope", "nope", actor=admin),
+        lambda: ed.add_cooperation("o1", "o1", actor=admin, kind="z"),
+        lambda: ed.edit_membership(m["id"], {"network_id": "heide"}, actor=admin,
+                                   expected_version=1),
+    ):
+        with pytest.raises(ValidationFailed) as err:
+            call()
+        found += err.value.problems
+    ed.add_cooperation("o1", "o2", actor=admin)
+    with pytest.raises(ValidationFailed) as err:
+        ed.add_cooperation("o2", "o1", actor=admin)
+    found += err.value.problems
+    table = (b"Organisation;Regionalverbund\nEins;suedniedersachsen\nEins;heide\n"
+             b"Eins;heide\nZwei;heide\n")
+    preview = links_io.preview(store, table, name="m.csv", actor=heide)
+    found += [p for r in preview.rows for p in r.problems]
+    store.engine.dispose()
+    return found
+
+
 @pytest.fixture(scope="module")
 def problems(tmp_path_factory) -> list[Problem]:
-    return _problems() + _editing_problems(tmp_path_factory.mktemp("edit"))
+    return (_problems() + _editing_problems(tmp_path_factory.mktemp("edit"))
+            + _link_problems(tmp_path_factory.mktemp("links")))
 
 
 def test_problem_texts_in_english_and_german(problems):

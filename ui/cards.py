@@ -83,13 +83,20 @@ def tel_href(number: str) -> str | None:
 
 
 def safe_url(url: str | None) -> str | None:
-    """``url`` if it is an http(s) URL (a bare ``www.`` host gets ``https://``), else None."""
+    """``url`` if it is an http(s) URL (a bare ``www.`` host gets ``https://``), else None.
+
+    >>> safe_url("www.example.org/a"), safe_url("javascript:alert(1)"), safe_url("http://[x]/")
+    ('https://www.example.org/a', None, None)
+    """
     if not url:
         return None
     url = url.strip()
     if url.startswith("www."):
         url = "https://" + url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. a bracketed host that is no IPv6 address
+        return None
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 

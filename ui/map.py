@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import maps
+from geo import maps, netmap
 from geo.boundaries import load_districts
 from i18n import t
 from ui.cards import kind_label
@@ -53,13 +53,27 @@ def legend(colours: dict[str, str]) -> None:
     st.markdown(f"<div style='font-size:0.9rem'>{items}</div>", unsafe_allow_html=True)
 
 
-def field_map(frame: pd.DataFrame, lang: str, *, key: str, height: int = 520) -> None:
-    """District outlines plus one clustered layer of the offers in ``frame``."""
+def field_map(frame: pd.DataFrame, lang: str, *, key: str, height: int = 520,
+              cells=None) -> None:  # fmt: skip
+    """District outlines plus one clustered layer of the offers in ``frame``; above
+    :data:`geo.netmap.POINT_LIMIT` points their counts per district instead (``cells``:
+    an optional function returning those counts, e.g. cached)."""
     districts = load_districts()
     m = maps.base_map()
     west, south, east, north = districts.total_bounds
     m.fit_bounds([[south, west], [north, east]])
     maps.add_district_outlines(m, districts)
+    if len(frame) > netmap.POINT_LIMIT:
+        # too many points to see one by one: counts per district, computed on the server
+        netmap.add_map_css(m)
+        counts = cells() if cells is not None else netmap.count_cells(
+            frame, by="district", districts=districts)  # fmt: skip
+        netmap.add_count_bubbles(m, counts, t("net.bubble", lang))
+        st.caption(t("map.label", lang))
+        st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+        st.info(t("net.aggregated.fields", lang, limit=netmap.POINT_LIMIT),
+                icon=":material/bubble_chart:")
+        return
     layer = maps.add_offer_points(
         m,
         popup_frame(frame, lang),

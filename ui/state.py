@@ -18,10 +18,34 @@ def directory_store() -> store.Store:
     return open_store()
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def offers() -> pd.DataFrame:
-    """All current offers (one row per offer × location); refreshed at most every minute."""
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _offers_at(stamp: int) -> pd.DataFrame:
+    # cache_resource: the one frame is shared, not unpickled per call (1-2 s at 100,000)
     return query.offers_frame(directory_store())
+
+
+def data_stamp() -> int:
+    """Changes whenever anything is written to the store (every write is audited): the
+    newest audit entry. One indexed query, about a millisecond."""
+    from sqlalchemy import func, select
+
+    from directory.model import AuditLog
+
+    with directory_store().engine.connect() as conn:
+        return int(conn.execute(select(func.max(AuditLog.id))).scalar() or 0)
+
+
+def offers() -> pd.DataFrame:
+    """All current offers (one row per offer × location), rebuilt only when the store has
+    changed (:func:`data_stamp`) — not every minute: at 100,000 offers a rebuild takes
+    seconds, which one visitor would wait for. ``offers.clear()`` forgets it.
+
+    The frame is shared by every session: treat it as **read-only** (filter, ``assign`` or
+    ``copy``; never set columns on it)."""
+    return _offers_at(data_stamp())
+
+
+offers.clear = _offers_at.clear  # type: ignore[attr-defined]
 
 
 def language() -> str:

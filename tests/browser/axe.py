@@ -30,7 +30,8 @@ def blocking(violations: list[dict]) -> list[dict]:
 def describe(violations: list[dict]) -> str:
     lines = []
     for v in violations:
-        targets = [", ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
-                   for n in v["nodes"][:4]]  # fmt: skip
+        # a target inside a shadow root is itself a list of selectors
+        targets = [", ".join(map(str, n["target"])) if isinstance(n["target"], list)
+                   else str(n["target"]) for n in v["nodes"][:4]]  # fmt: skip
         lines.append(f"{v['id']} ({v['impact']}): {v['help']} -> {targets}")
     return "\n".join(lines)

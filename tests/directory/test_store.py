@@ -214,7 +214,7 @@ def test_schema_upgrade_adds_missing_columns_and_keeps_data(engine):
     upgraded.create_schema()
     for table in ("organization", "location"):
         assert "retired_at" in {c["name"] for c in inspect(engine).get_columns(table)}
-    assert upgraded.schema_version() == SCHEMA_VERSION == 2
+    assert upgraded.schema_version() == SCHEMA_VERSION == 3
     with upgraded.session() as s:
         org = s.get(Organization, "o1")
         assert org.name == "Alt e.V." and org.retired_at is None

@@ -17,7 +17,7 @@ def test_lists_all_ten_fields(app):
     _open(app)
     box = app.selectbox(key="feld")
     assert list(box.options) == [
-        "Kindertagesstätten", "Schule", "Jugendarbeit",
+        "Überblick: alle 10 Handlungsfelder", "Kindertagesstätten", "Schule", "Jugendarbeit",
         "Integrationsförderung für Frauen und Mädchen",
         "Berufliche Eingliederung und Qualifizierung", "Soziale Stadt",
         "Interkulturelle Öffnung", "Kooperative Migrationsarbeit",
@@ -41,9 +41,39 @@ def test_selection_lives_in_url(app):
     assert app.query_params["feld"] in ("schule", ["schule"])
 
 
+def _table(app, caption: str):
+    """The light HTML table labelled ``caption`` as a frame (standard-library parser)."""
+    from html.parser import HTMLParser
+
+    import pandas as pd
+
+    body = next(h.proto.body for h in app.get("html") if f'aria-label="{caption}"' in h.proto.body)
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows: list[list[str]] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th"):
+                self.rows[-1].append("")
+
+        def handle_data(self, data):
+            if self.rows and self.rows[-1]:
+                self.rows[-1][-1] += data
+
+    parser = Cells()
+    parser.feed(body)
+    header, *rows = parser.rows
+    frame = pd.DataFrame(rows, columns=header)
+    return frame.apply(lambda c: pd.to_numeric(c) if c.str.fullmatch(r"\d+").all() else c)
+
+
 def test_kind_field_matrix_covers_all_fields(app):
     _open(app)
-    matrix = app.dataframe[-1].value
+    matrix = _table(app, "Angebote je Handlungsfeld und Art").set_index("Handlungsfeld")
     assert len(matrix) == len(FIELD_IDS)
     assert matrix.iloc[:, -1].sum() > 0  # the default content serves some field
     # Cooperative migration work is served by every counselling kind: most offers.
@@ -56,6 +86,18 @@ def test_english_labels(app):
     assert app.subheader[0].value == "Vocational integration and qualification"
 
 
-def test_unknown_field_falls_back_to_first(app):
+def test_unknown_field_falls_back_to_the_overview(app):
     _open(app, feld="<script>")
-    assert app.selectbox(key="feld").value == "kita"
+    assert app.selectbox(key="feld").value == ""
+    assert "feld" not in app.query_params
+
+
+def test_opens_on_an_overview_of_all_ten_fields_with_counts(app):
+    _open(app)
+    overview = _table(app, "Die 10 Handlungsfelder im Überblick")
+    assert len(overview) == len(FIELD_IDS)
+    assert overview["Angebote"].sum() > 0
+    assert overview.set_index("Handlungsfeld").loc["Kooperative Migrationsarbeit",
+                                                   "Kreise mit Angebot"].endswith("von 45")
+    assert app.subheader[0].value == "Die 10 Handlungsfelder im Überblick"
+    assert not any("Leitsatz" in m.value for m in app.markdown)
