@@ -18,8 +18,9 @@ from directory.store import Store
 OFFER_COLUMNS: tuple[str, ...] = (
     "service_id", "name", "organization", "kind", "fields", "target_groups", "languages",
     "street", "postal_code", "city", "lat", "lon", "precision", "geocode_note", "district_ags",
-    "accessibility", "accessibility_note", "opening_hours", "phone", "website", "email",
-    "source_url", "source_date", "assured_date", "verification", "is_demo",
+    "district_uncertain", "accessibility", "accessibility_note", "opening_hours", "phone",
+    "website", "email", "source_url", "source_date", "source_kind", "assured_date",
+    "verification", "is_demo",
 )  # fmt: skip
 
 
@@ -59,6 +60,9 @@ def offers_frame(
     fictional demo offers. ``fields``/``target_groups``/``languages`` are tuples,
     ``lat``/``lon`` floats (NaN when not placed), ``assured_date`` ``datetime.date`` or None.
     ``website`` is the offer's own URL, else its organization's website.
+    ``district_uncertain`` is True where the office lies near a district border and nobody
+    has settled its district yet (:mod:`geo.gazetteer`); ``source_kind`` says what kind of
+    page the offer's source is (organisation, behoerde, presse, verzeichnis, sonstige).
     """
     engine = source.engine if isinstance(source, Store) else source
     stmt = (
@@ -78,6 +82,7 @@ def offers_frame(
             Location.geocode_precision.label("precision"),
             Location.geocode_note,
             Location.district_ags,
+            Location.district_status.label("_district_status"),
             Location.accessibility,
             Location.accessibility_note,
             _text(Location.opening_hours).label("opening_hours"),
@@ -88,6 +93,7 @@ def offers_frame(
             Service.email,
             Service.source_url,
             Service.source_date,
+            Service.source_kind,
             Service.assured_date,
             Service.verification,
             Service.is_demo,
@@ -150,4 +156,5 @@ def offers_frame(
     df["lat"] = df["lat"].astype(float)
     df["lon"] = df["lon"].astype(float)
     df["is_demo"] = df["is_demo"].astype(bool)
+    df["district_uncertain"] = (df["_district_status"] == "uncertain").astype(bool)
     return df[list(OFFER_COLUMNS)]

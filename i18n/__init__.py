@@ -46,7 +46,7 @@ LANGUAGES: dict[str, Language] = {
 }
 
 #: Catalogue files (stems) of the staff scope; see the module docstring.
-STAFF_FILES: frozenset[str] = frozenset({"daten", "validate"})
+STAFF_FILES: frozenset[str] = frozenset({"daten", "validate", "gazetteer"})
 #: Languages that must define the staff scope too; the others fall back to English there.
 STAFF_LANGUAGES: tuple[str, ...] = ("de", "en")
 STAFF_FALLBACK = "en"

@@ -184,6 +184,12 @@ def _name_key(name: str | None, plz: str | None, city: str | None) -> tuple[str,
     return norm, place
 
 
+def _org_key(name: str | None) -> str | None:
+    """Matching key of an organization name; ``None`` for an unknown (empty) operator."""
+    key = _name_key(name, "", "")
+    return key[0] if key else None
+
+
 def build_preview(parsed: Parsed, label: str, *, store: Store | None = None,
                   geo: GeoContext | None = None) -> Preview:  # fmt: skip
     geo = geo or default_geo()
@@ -244,7 +250,8 @@ _LOCATION_MAP = {
     "opening_hours": "opening_hours",
 }  # fmt: skip
 _GEO_MAP = {"latitude": "latitude", "longitude": "longitude", "precision": "geocode_precision",
-            "district_ags": "district_ags", "geocode_note": "geocode_note"}  # fmt: skip
+            "district_ags": "district_ags", "district_status": "district_status",
+            "geocode_note": "geocode_note"}  # fmt: skip
 
 
 @dataclass
@@ -286,7 +293,8 @@ def _index(s: Session) -> _Index:
                     by_name.setdefault(key, svc.id)
     org_by_name: dict[str, str] = {}
     for org in sorted(orgs.values(), key=lambda o: o.id):
-        org_by_name.setdefault(_name_key(org.name, "", "")[0], org.id)
+        if (key := _org_key(org.name)) is not None:  # an unknown operator has no name
+            org_by_name.setdefault(key, org.id)
     return _Index(services, by_name, orgs, org_by_name, locations, links, phones)
 
 
@@ -317,7 +325,7 @@ def _plan(s: Session, prev: Preview) -> tuple:
         # organization
         org = idx.orgs.get(d["organization_id"]) if d.get("organization_id") else None
         if org is None:
-            oid = idx.org_by_name.get(_name_key(d["organization"], "", "")[0])
+            oid = idx.org_by_name.get(_org_key(d["organization"]))
             org = idx.orgs.get(oid) if oid else None
         if org is None and svc is not None and not d.get("organization_id"):
             cur = idx.orgs.get(svc.organization_id)
@@ -327,11 +335,11 @@ def _plan(s: Session, prev: Preview) -> tuple:
                 org = cur
         if org is not None:
             row.organization_id = org.id
-            if "organization" in present and org.name != d["organization"]:
-                row.changes[("organization", "name")] = (org.name, d["organization"])
+            if "organization" in present and org.name != (d["organization"] or ""):
+                row.changes[("organization", "name")] = (org.name, d["organization"] or "")
             sig.append(("organization", org.id, org.version))
         else:
-            okey = _name_key(d["organization"], "", "")[0]
+            okey = _org_key(d["organization"]) or f"\x00{row.line}"  # unknown: one per row
             row.organization_id = new_orgs.setdefault(
                 okey,
                 d.get("organization_id")
@@ -440,7 +448,8 @@ def commit(store: Store, preview: Preview, actor: str) -> CommitResult:
             d = row.data
             if row.organization_id not in idx.orgs and row.organization_id not in created_orgs:
                 created_orgs.add(row.organization_id)
-                new_records.append(Organization(id=row.organization_id, name=d["organization"],
+                new_records.append(Organization(id=row.organization_id,
+                                                name=d["organization"] or "",
                                                 is_demo=bool(d.get("demo"))))  # fmt: skip
             new_services = {r.id for r in new_records if isinstance(r, Service)}
             if row.action == "new" and row.service_id not in new_services:

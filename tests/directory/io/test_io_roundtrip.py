@@ -175,7 +175,7 @@ def test_update_not_double_and_mapping(seeded, tmp_path):
     frame = _frame(seeded)
     assert len(frame) == before
     row = frame[frame["name"] == "Migrationsberatung Hildesheim"].iloc[0]
-    assert row["phone"] == "05121 999999"
+    assert row["phone"] == "+495121999999"  # stored in E.164
     assert row["languages"] == ("de", "ar", "fa")  # columns absent from the file stay
 
 
