@@ -90,3 +90,29 @@ def test_import_keeps_a_given_district_only_where_uncertain(gazetteer) -> None:
                             "latitude": 53.33041, "longitude": 10.30356,
                             "precision": "postcode"}, geo)  # fmt: skip
     assert (clean["district_ags"], clean["district_status"]) == ("03353", "certain")
+
+
+def test_locations_stored_before_schema_3_get_their_district_settled(store, gazetteer) -> None:
+    from sqlalchemy import select, update
+
+    from directory.model import AuditLog, Location
+    from directory.placing import PLACEMENT_ACTOR, settle_districts
+    from directory.seed import load_offices
+
+    load_offices(store, gazetteer=gazetteer)
+    with store.session() as s:  # as an older version stored them
+        s.execute(update(Location).values(district_status=None))
+        s.execute(update(Location).where(Location.city == "Winsen (Luhe)")
+                  .values(district_ags="03355"))  # fmt: skip
+    assert settle_districts(store, gazetteer) >= 1
+    with store.session() as s:
+        winsen = s.scalars(select(Location).where(Location.city == "Winsen (Luhe)")).one()
+        statuses = set(s.execute(select(Location.district_status, Location.district_ags
+                                        .is_(None))).all())  # fmt: skip
+        audit = s.scalars(select(AuditLog).where(AuditLog.record_id == winsen.id,
+                                                 AuditLog.actor == PLACEMENT_ACTOR)).one()
+    assert (winsen.district_ags, winsen.district_status) == ("03353", "certain")
+    assert audit.before == {"district_ags": "03355", "district_status": None}
+    # every location with a district has its certainty; one without any keeps none
+    assert statuses == {("certain", False), ("uncertain", False), (None, True)}
+    assert settle_districts(store, gazetteer) == 0  # once
