@@ -81,3 +81,14 @@ def test_validation_stores_e164_and_warns_on_invalid(written, clean, codes) -> N
     value, problems = check_phone(written)
     assert value == clean
     assert {(p.code, p.severity) for p in problems} == codes
+
+
+def test_card_shows_national_format_and_dials_e164() -> None:
+    from tests.test_cards import row
+    from ui.cards import card_html
+
+    html = card_html(row(phone="+495121132820"), "de")
+    assert 'href="tel:+495121132820"' in html and "05121 132820" in html
+    assert "+495121132820</a>" not in html
+    # an invalid number is not a link
+    assert "tel:" not in card_html(row(phone="0123 456789"), "de")
