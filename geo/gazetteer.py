@@ -152,8 +152,8 @@ class Gazetteer:
         pc = self.postcodes.assign(plz=self.postcodes["plz"].astype(str).str.zfill(5))
         pc = pc.assign(ags=pc["ags"].where(pc["ags"].notna(), None)).reset_index(drop=True)
         pl = self.places.reset_index(drop=True)
-        pl_pop = pd.to_numeric(pl.get("population", 0), errors="coerce").fillna(0)
-        pl = pl.assign(population=pl_pop if len(pl) else [])
+        pop = pl["population"] if "population" in pl else pd.Series(0, index=pl.index)
+        pl = pl.assign(population=pd.to_numeric(pop, errors="coerce").fillna(0))
         pc_clear = ~self.near(pc["lon"], pc["lat"], pc["ags"])
         pl_clear = ~self.near(pl["lon"], pl["lat"], pl["ags"])
         # a point is settled by an override row, or by a same-named point of the other table

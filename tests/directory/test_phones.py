@@ -92,3 +92,24 @@ def test_card_shows_national_format_and_dials_e164() -> None:
     assert "+495121132820</a>" not in html
     # an invalid number is not a link
     assert "tel:" not in card_html(row(phone="0123 456789"), "de")
+
+
+def test_editor_stores_e164_and_flags_an_invalid_number(store, gazetteer) -> None:
+    from directory.auth import User
+    from directory.editing import Editor
+    from directory.networks import ensure_networks
+
+    ensure_networks(store)
+    ed, admin = Editor(store, gazetteer=gazetteer), User("ada", "admin")
+    org = ed.create("organization", {"name": "Beispielverein (Test)"}, actor=admin)
+    loc = ed.create("location", {"organization_id": org["id"], "postal_code": "31135",
+                                 "city": "Hildesheim"}, actor=admin)  # fmt: skip
+    svc = ed.create("service", {"organization_id": org["id"], "name": "Beratung (Test)",
+                                "kind": "mbe", "phone": "(05121) 13 28-20"},
+                    actor=admin, location_id=loc["id"])  # fmt: skip
+    assert svc["phone"] == "+495121132820"
+    assert ed.warnings("service", svc) == []
+    bad = ed.edit("service", svc["id"], {"phone": "0123 456789"}, actor=admin,
+                  expected_version=svc["version"])  # fmt: skip
+    assert bad["phone"] == "0123 456789"  # saved as typed ...
+    assert [p.code for p in ed.warnings("service", bad)] == ["invalid_phone"]  # ... flagged
