@@ -19,8 +19,7 @@ OFFER_COLUMNS: tuple[str, ...] = (
     "service_id", "name", "organization", "kind", "fields", "target_groups", "languages",
     "street", "postal_code", "city", "lat", "lon", "precision", "geocode_note", "district_ags",
     "district_uncertain", "accessibility", "accessibility_note", "opening_hours", "phone",
-    "website", "email", "source_url", "source_date", "source_kind", "assured_date",
-    "verification", "is_demo",
+    "website", "email", "source_url", "source_date", "assured_date", "verification", "is_demo",
 )  # fmt: skip
 
 
@@ -61,8 +60,7 @@ def offers_frame(
     ``lat``/``lon`` floats (NaN when not placed), ``assured_date`` ``datetime.date`` or None.
     ``website`` is the offer's own URL, else its organization's website.
     ``district_uncertain`` is True where the office lies near a district border and nobody
-    has settled its district yet (:mod:`geo.gazetteer`); ``source_kind`` says what kind of
-    page the offer's source is (organisation, behoerde, presse, verzeichnis, sonstige).
+    has settled its district yet (:mod:`geo.gazetteer`).
     """
     engine = source.engine if isinstance(source, Store) else source
     stmt = (
@@ -93,7 +91,6 @@ def offers_frame(
             Service.email,
             Service.source_url,
             Service.source_date,
-            Service.source_kind,
             Service.assured_date,
             Service.verification,
             Service.is_demo,

@@ -293,8 +293,9 @@ def _index(s: Session) -> _Index:
                     by_name.setdefault(key, svc.id)
     org_by_name: dict[str, str] = {}
     for org in sorted(orgs.values(), key=lambda o: o.id):
-        if (key := _org_key(org.name)) is not None:  # an unknown operator has no name
-            org_by_name.setdefault(key, org.id)
+        org_key = _name_key(org.name, "", "")
+        if org_key is not None:  # an organisation whose name the source omits stays empty
+            org_by_name.setdefault(org_key[0], org.id)
     return _Index(services, by_name, orgs, org_by_name, locations, links, phones)
 
 

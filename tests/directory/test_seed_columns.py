@@ -88,8 +88,7 @@ def test_description_is_own_text_and_excerpt_stays_with_the_source(loaded) -> No
         assert loc.address_1 == "Katharinenstraße"  # the note is not in the street
         assert loc.opening_hours["slots"][0] == {"weekday": 0, "opens": "10:00", "closes": "12:00"}
         assert len(loc.opening_hours["slots"]) == 3
-    frame = offers_frame(store).set_index("service_id")
-    assert frame.loc[IDS[0], "source_kind"] == "presse"
+    frame = offers_frame(store).set_index("service_id")  # what the public pages see
     assert "Wörtlicher" not in " ".join(str(v) for v in frame.loc[IDS[0]].to_numpy())
 
 
