@@ -19,12 +19,23 @@ MAX_SNAP_M = 2000.0  # a point outside every district joins the nearest one with
 OVERRIDES_CSV = Path(__file__).resolve().parent / "district_overrides.csv"
 
 
-def read_overrides(table: str) -> dict[str, str]:
-    """``{match: ags}`` of ``district_overrides.csv`` for ``table`` (postcodes or places)."""
+OVERRIDE_KINDS = ("unplaced", "corrected")
+
+
+def read_overrides(table: str, kind: str) -> dict[str, str]:
+    """``{match: ags}`` of ``district_overrides.csv`` for ``table`` and ``kind``.
+
+    ``unplaced``: a point the shapes cannot place at all (islands, estuary, across the state
+    border); ``corrected``: a point the generalised shapes put into the wrong district, proven
+    by the cross-check of :mod:`build_checks` (the reason says how).
+    """
     df = pd.read_csv(OVERRIDES_CSV, dtype=str, keep_default_na=False)
+    if unknown := set(df["kind"]) - set(OVERRIDE_KINDS):
+        raise ValueError(f"district_overrides.csv: unknown kind {sorted(unknown)}")
     df = df[df["table"] == table]
     if df["match"].duplicated().any():
         raise ValueError(f"district_overrides.csv: duplicate match in {table}")
+    df = df[df["kind"] == kind]
     return dict(zip(df["match"], df["ags"], strict=True))
 
 
@@ -63,21 +74,28 @@ def _attach_districts(
 ) -> pd.DataFrame:
     """Add ``ags``/``district`` columns; drop (and report) points with no district nearby.
 
-    ``match`` names each row as in ``district_overrides.csv``; an override applies only to a
-    point the geometry cannot place, and an override that matches no such point is an error
-    (so a stale override cannot silently move a point).
+    ``match`` names each row as in ``district_overrides.csv``; an ``unplaced`` override applies
+    only to a point the geometry cannot place, a ``corrected`` one only to a placed point whose
+    district it changes; an override that matches no such point is an error (so a stale
+    override cannot silently move a point).
     """
     ags, snap = assign_districts(df["lon"].to_numpy(), df["lat"].to_numpy(), districts)
-    overrides = read_overrides(label)
     unplaced = pd.isna(ags)
-    used = set()
-    for i, key in enumerate(match.to_numpy()):
-        if unplaced[i] and key in overrides:
+    for kind in OVERRIDE_KINDS:
+        overrides = read_overrides(label, kind)
+        used = set()
+        for i, key in enumerate(match.to_numpy()):
+            if key not in overrides:
+                continue
+            if kind == "unplaced" and not unplaced[i]:
+                continue
+            if kind == "corrected" and (unplaced[i] or ags[i] == overrides[key]):
+                continue  # nothing to correct (any more): reported as stale below
             ags[i] = overrides[key]
             used.add(key)
-    if stale := set(overrides) - used:
-        raise ValueError(f"{label}: overrides match no unplaced point: {sorted(stale)}")
-    print(f"{label}: {len(used)} points placed by district_overrides.csv")
+        if stale := set(overrides) - used:
+            raise ValueError(f"{label}: {kind} overrides match no such point: {sorted(stale)}")
+        print(f"{label}: {len(used)} points placed by district_overrides.csv ({kind})")
     df = df.assign(ags=ags, _snap=snap)
     snapped = df[df["_snap"] > 0]
     far = df[df["ags"].isna()]

@@ -2,9 +2,10 @@
 
 :func:`open_store` creates or upgrades the schema, mirrors the regional networks of the
 reference data into the store (once), and — for the app — loads the default content (the
-researched offices) into a store that has no real content yet. The store module itself knows
-nothing of default content, so ``store`` ← ``networks`` ← ``seed`` ← ``bootstrap`` import in
-one direction only.
+researched offices) into a store that has no real content yet; locations stored before the
+district certainty existed get their district re-derived (:mod:`directory.placing`,
+audited). The store module itself knows nothing of default content, so ``store`` ←
+``networks`` ← ``seed`` ← ``bootstrap`` import in one direction only.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from directory.links import load_reference_memberships
 from directory.networks import ensure_networks
+from directory.placing import settle_districts
 from directory.seed import SEED_ACTOR, load_offices
 from directory.store import Store
 
@@ -51,4 +53,5 @@ def open_store(
     ensure_networks(store)
     if default_content:
         load_default_content(store, gazetteer=gazetteer)
+    settle_districts(store, gazetteer)  # locations stored before schema 3 (once)
     return store

@@ -3,7 +3,8 @@
 Every demo record has ``is_demo=True`` and a name ending in "(fiktiv)"; there are no phone
 numbers, e-mail addresses and websites are on ``example.org`` (RFC 2606), streets are
 "Beispielweg N (fiktiv)". Offices sit at real postcode or place centroids of Lower Saxony,
-jittered by up to ~2 km, with the district derived from the jittered point.
+jittered by up to ~2 km, with the district (and whether it is uncertain near a border) derived
+from the jittered point by the one placement of :mod:`geo.gazetteer`.
 
 Generation is deterministic for a given ``seed`` (ids are UUID v5 of seed + index), and
 inserting uses Core bulk ``executemany`` in chunks (100,000 offers in well under a minute on
@@ -32,7 +33,6 @@ from directory.model import (
     Service,
     ServiceAtLocation,
 )
-from directory.seed import Gazetteer
 from directory.store import Store, audit_row
 from directory.taxonomy import (
     FIELD_IDS,
@@ -41,6 +41,7 @@ from directory.taxonomy import (
     TARGET_GROUP_IDS,
     fields_for_kind,
 )
+from geo.gazetteer import Gazetteer
 
 DEMO_ACTOR = "demo-generator"
 #: fixed reference day, so generated dates do not depend on when the generator runs
@@ -108,7 +109,7 @@ def generate(n: int, *, seed: int = 0, gazetteer: Gazetteer | None = None) -> De
     lat = a_lat[pick] + r_km * np.cos(theta) / 111.0
     lon = a_lon[pick] + r_km * np.sin(theta) / (111.0 * np.cos(np.radians(a_lat[pick])))
     lat, lon = np.round(lat, 6), np.round(lon, 6)
-    districts = gaz.districts_of(lon, lat) if n else []
+    districts, uncertain = gaz.place_points(lat, lon) if n else ([], [])
 
     n_org = max(1, math.ceil(n / OFFERS_PER_ORGANIZATION)) if n else 0
     common = {"version": 1, "created_at": now, "created_by": DEMO_ACTOR, "updated_at": now,
@@ -190,6 +191,8 @@ def generate(n: int, *, seed: int = 0, gazetteer: Gazetteer | None = None) -> De
                 "geocode_precision": "postcode" if a_plz[a] else "place",
                 "geocode_note": "Fiktive Lage (Demo, bis ca. 2 km verschoben)",
                 "district_ags": districts[i],
+                "district_status": None if districts[i] is None
+                else ("uncertain" if uncertain[i] else "certain"),
                 "accessibility": ("yes", "no", "unknown")[int(rng.integers(3))],
                 "accessibility_note": None,
                 "opening_hours": _opening_hours(rng),

@@ -41,11 +41,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, synonym
 
 #: Increment when the models change; :meth:`directory.store.Store.create_schema` records it.
-SCHEMA_VERSION = 3  # 2: retired_at on organization and location; 3: link notes and sources
+SCHEMA_VERSION = 4  # 2: retired_at on organization and location; 3: link notes and sources;
+# 4: district_status, service source_kind / source_excerpt / editorial_note
 
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")  # HSDS enum
 VERIFICATION_STATES = ("unverified", "verified")
 GEOCODE_PRECISIONS = ("address", "postcode", "place")
+#: how sure a location's district is: derived and clear of any border, derived within 2 km of
+#: another district (the generalised outlines may be wrong there), or set by a coordinator
+#: because it was uncertain (see geo.gazetteer)
+DISTRICT_STATUSES = ("certain", "uncertain", "manual")
+#: what kind of page a seeded offer's source is (data/offices.csv ``quelle_art``)
+SOURCE_KINDS = ("organisation", "behoerde", "presse", "verzeichnis", "sonstige")
 ACCESSIBILITY_VALUES = ("yes", "no", "unknown")
 NETWORK_STATUSES = ("verified", "inferred", "unknown")
 #: membership: stated by a source or the network's coordinator | inferred (e.g. meeting
@@ -151,6 +158,12 @@ class Service(Record, Base):
     source_url: Mapped[str | None] = mapped_column(String(1000))
     #: date of the source, as written there (may be "2018", "Stand Mai 2024", ...).
     source_date: Mapped[str | None] = mapped_column(String(200))
+    #: kind of source page (SOURCE_KINDS) and its verbatim excerpt: kept with the source
+    #: record, never shown publicly nor used as the description
+    source_kind: Mapped[str | None] = mapped_column(String(20))
+    source_excerpt: Mapped[str | None] = mapped_column(Text)
+    #: editorial note (German), e.g. what the source leaves open; never part of a name
+    editorial_note: Mapped[str | None] = mapped_column(Text)
     #: HSDS: date the information was last checked.
     assured_date: Mapped[dt.date | None]
     verification: Mapped[str] = mapped_column(String(20), default="unverified")
@@ -177,8 +190,10 @@ class Location(Record, Base):
     geocode_precision: Mapped[str | None] = mapped_column(String(20))
     #: why a location is not (or only coarsely) placed on the map
     geocode_note: Mapped[str | None] = mapped_column(Text)
-    #: Kreis AGS (5 digits), derived from the coordinates, never typed in
+    #: Kreis AGS (5 digits), derived from the coordinates; typed in only when uncertain
     district_ags: Mapped[str | None] = mapped_column(String(8), index=True)
+    #: DISTRICT_STATUSES or None (no district / not yet placed by this version)
+    district_status: Mapped[str | None] = mapped_column(String(12))
     accessibility: Mapped[str] = mapped_column(String(10), default="unknown")
     accessibility_note: Mapped[str | None] = mapped_column(Text)
     #: {"slots": [{"weekday": 0-6, "opens": "HH:MM", "closes": "HH:MM"}],

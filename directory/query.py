@@ -19,8 +19,8 @@ OFFER_COLUMNS: tuple[str, ...] = (
     "service_id", "name", "organization", "organization_id", "kind", "fields", "target_groups",
     "languages",
     "street", "postal_code", "city", "lat", "lon", "precision", "geocode_note", "district_ags",
-    "accessibility", "accessibility_note", "opening_hours", "phone", "website", "email",
-    "source_url", "source_date", "assured_date", "verification", "is_demo",
+    "district_uncertain", "accessibility", "accessibility_note", "opening_hours", "phone",
+    "website", "email", "source_url", "source_date", "assured_date", "verification", "is_demo",
 )  # fmt: skip
 
 
@@ -60,6 +60,8 @@ def offers_frame(
     fictional demo offers. ``fields``/``target_groups``/``languages`` are tuples,
     ``lat``/``lon`` floats (NaN when not placed), ``assured_date`` ``datetime.date`` or None.
     ``website`` is the offer's own URL, else its organization's website.
+    ``district_uncertain`` is True where the office lies near a district border and nobody
+    has settled its district yet (:mod:`geo.gazetteer`).
     """
     engine = source.engine if isinstance(source, Store) else source
     stmt = (
@@ -79,6 +81,7 @@ def offers_frame(
             Location.geocode_precision.label("precision"),
             Location.geocode_note,
             Location.district_ags,
+            Location.district_status.label("_district_status"),
             Location.accessibility,
             Location.accessibility_note,
             _text(Location.opening_hours).label("opening_hours"),
@@ -152,4 +155,5 @@ def offers_frame(
     df["lat"] = df["lat"].astype(float)
     df["lon"] = df["lon"].astype(float)
     df["is_demo"] = df["is_demo"].astype(bool)
+    df["district_uncertain"] = (df["_district_status"] == "uncertain").astype(bool)
     return df[list(OFFER_COLUMNS)]

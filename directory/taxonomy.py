@@ -77,22 +77,84 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "integrationslotsen": ("kooperative_migrationsarbeit", "selbstorganisation"),
 }
 
-#: Ordered rules: the first pattern found in the free text decides the kind.
-_KIND_RULES: tuple[tuple[str, str], ...] = (
+#: Programme names: the first pattern found anywhere in the text decides (specific names of
+#: federal / state programmes and of self-organisations beat any generic word).
+_PROGRAMME_RULES: tuple[tuple[str, str], ...] = (
     (r"jugendmigrationsdienst|\bjmd\b", "jmd"),
     (r"koordinierungsstelle", "koordinierungsstelle"),
-    (r"welcome center", "welcome_center"),
-    (r"migrantenselbstorganisation|selbstorganisation", "selbstorganisation"),
-    (r"integrationslotsen", "integrationslotsen"),
+    (r"welcome[\s&-]*(?:and\s+)?(?:business\s+|connect\s+)?cent(?:er|re)", "welcome_center"),
+    (r"selbstorganisation", "selbstorganisation"),
+    (r"integrationslots", "integrationslotsen"),
     (r"erwachsene zuwanderer|\bmbe\b", "mbe"),
-    (r"^kommunal|ausländerbehörde", "kommunal"),
-    (r"beratung|sozialarbeit|migrationscenter|flüchtlingshilfe|anlaufstelle", "migrationsberatung"),
-    (r"projekt|begegnung", "projekt"),
 )
+#: Generic words: among these, the one named FIRST in the text decides ("Integrationsprojekt /
+#: Bürgertreff für Begegnung und Beratung" is a project, "Migrationsberatung / Begegnungscafé"
+#: counselling). A public authority named only as the place or operator ("… in der
+#: Ausländerbehörde", "Migrationsberatung der Stadt X") does not make counselling municipal;
+#: the text must call the office itself municipal ("Kommunale Integrationsstelle").
+_GENERIC_RULES: tuple[tuple[str, str], ...] = (
+    (r"\bkommunal|ausländerbehörde", "kommunal"),
+    (r"beratung|sozialarbeit|migrationscent(?:er|re)|migrationszentrum|migrationsdienst"
+     r"|flüchtlingshilfe|anlaufstelle|sprechstunde|psychosozial|law clinic", "migrationsberatung"),
+    (r"projekt|begegnung|café|cafe|garten|treff|stadtteilhaus|infohaus|pilot", "projekt"),
+)
+#: Kind of a text no rule matches.
+DEFAULT_KIND = "projekt"
+
+
+@dataclass(frozen=True)
+class KindMatch:
+    """Why :func:`classify_kind` chose a kind: the rule (its pattern) and the matched words."""
+
+    kind: str
+    rule: str  # "programme" | "first_named" | "default"
+    pattern: str | None = None
+    matched: str | None = None
+
+    def describe(self) -> str:
+        """A short German explanation, e.g. for an import preview."""
+        if self.rule == "default":
+            return f"kein Stichwort erkannt → {self.kind}"
+        how = "Programmname" if self.rule == "programme" else "zuerst genanntes Stichwort"
+        return f"„{self.matched}“ ({how}) → {self.kind}"
+
+
+def explain_kind(free_text: str) -> KindMatch:
+    """The kind of a free-text description of an offer, with the rule that decided it.
+
+    Examples
+    --------
+    >>> explain_kind("Integrationsprojekt / Bürgertreff für Begegnung und Beratung").describe()
+    '„integrationsprojekt“ (zuerst genanntes Stichwort) → projekt'
+    >>> explain_kind("Orientierungsberatung in der Ausländerbehörde").kind
+    'migrationsberatung'
+    """
+    text = (free_text or "").strip().lower()
+    for pattern, kind in _PROGRAMME_RULES:
+        if m := re.search(pattern, text):
+            return KindMatch(kind, "programme", pattern, _word(text, m))
+    best: tuple[int, str, str, re.Match[str]] | None = None
+    for pattern, kind in _GENERIC_RULES:
+        m = re.search(pattern, text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), kind, pattern, m)
+    if best is not None:
+        return KindMatch(best[1], "first_named", best[2], _word(text, best[3]))
+    return KindMatch(DEFAULT_KIND, "default")
+
+
+def _word(text: str, m: re.Match[str]) -> str:
+    """The whole word around a match ("beratung" in "Flüchtlingsberatung" → the compound)."""
+    start, end = m.start(), m.end()
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return text[start:end]
 
 
 def classify_kind(free_text: str) -> str:
-    """Map a free-text description of an offer onto a kind id.
+    """Map a free-text description of an offer onto a kind id (see :func:`explain_kind`).
 
     Examples
     --------
@@ -102,30 +164,10 @@ def classify_kind(free_text: str) -> str:
     'mbe'
     >>> classify_kind("Begegnungshaus / Integrationsprojekt")
     'projekt'
+    >>> classify_kind("Integrationsprojekt mit Beratung")
+    'projekt'
     """
-    text = (free_text or "").strip().lower()
-    for pattern, kind in _KIND_RULES:
-        if re.search(pattern, text):
-            return kind
-    return "projekt"
-
-
-def explain_kind(free_text: str) -> tuple[str, str] | None:
-    """The kind a rule of :func:`classify_kind` finds in ``free_text`` and the words that
-    decided it; ``None`` when no rule matches (where :func:`classify_kind` falls back to
-    ``"projekt"``). Lets an import say *why* it chose a kind.
-
-    >>> explain_kind("Beratung für Zugewanderte (MBE) der Caritas")
-    ('mbe', 'mbe')
-    >>> explain_kind("Sprachkurs") is None
-    True
-    """
-    text = (free_text or "").strip().lower()
-    for pattern, kind in _KIND_RULES:
-        found = re.search(pattern, text)
-        if found:
-            return kind, found.group(0)
-    return None
+    return explain_kind(free_text).kind
 
 
 def fields_for_kind(kind_id: str) -> tuple[str, ...]:

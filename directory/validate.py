@@ -317,9 +317,9 @@ def has_errors(problems: Iterable[Problem]) -> bool:
 class GeoContext:
     """Postcodes, places and the Lower Saxony shape used by the checks.
 
-    Wraps a :class:`directory.seed.Gazetteer`. The area is the union of the district shapes
-    buffered by :data:`BUFFER_KM` (computed once); without shapes (test stand-ins) a coarse
-    bounding box of the Land is used.
+    Wraps a :class:`geo.gazetteer.Gazetteer` (its one placement, :meth:`locate`). The area is
+    the union of the district shapes buffered by :data:`BUFFER_KM` (computed once); without
+    shapes (test stand-ins) a coarse bounding box of the Land is used.
     """
 
     def __init__(self, gazetteer: Any, buffer_km: float = BUFFER_KM) -> None:
@@ -354,10 +354,12 @@ class GeoContext:
     def district(self, lat: float, lon: float) -> str | None:
         return self.gazetteer.district_of(lon, lat)
 
-    def place(self, postal_code: str | None, city: str | None) -> Any:
-        from directory.seed import place_row
+    def locate(self, **where: Any) -> Any:
+        """:meth:`geo.gazetteer.Gazetteer.locate` (postal_code, city, latitude, longitude)."""
+        return self.gazetteer.locate(**where)
 
-        return place_row(postal_code, city, self.gazetteer)
+    def place(self, postal_code: str | None, city: str | None) -> Any:
+        return self.gazetteer.locate(postal_code=postal_code, city=city)
 
 
 _DEFAULT_GEO: list[GeoContext] = []
@@ -366,7 +368,7 @@ _DEFAULT_GEO: list[GeoContext] = []
 def default_geo() -> GeoContext:
     """The app's :class:`GeoContext` (real reference data; built once per process)."""
     if not _DEFAULT_GEO:
-        from directory.seed import Gazetteer
+        from geo.gazetteer import Gazetteer
 
         _DEFAULT_GEO.append(GeoContext(Gazetteer.default()))
     return _DEFAULT_GEO[0]
@@ -386,6 +388,9 @@ _MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&#?\w+;|javascript:", re.IGNORECASE)
 _PLZ = re.compile(r"^\d{5}$")
 _AGS = re.compile(r"^\d{5}$")
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()/\-–.]+$")
+#: extension words and RFC 3966 ``;ext=`` (checked apart from the number's characters)
+_EXTENSION = re.compile(r"(?:;ext=|\b(?:ext|durchwahl|durchw|dw|app|apparat|nebenstelle|nst)"
+                        r"\b\.?:?)\s*(?=\d)", re.IGNORECASE)  # fmt: skip
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 )
@@ -469,17 +474,27 @@ def check_postcode(value: Any, geo: GeoContext | None) -> tuple[str | None, list
 
 
 def check_phone(value: Any) -> tuple[str | None, list[Problem]]:
+    """A phone number → its stored form (E.164, :mod:`directory.phones`).
+
+    Not a phone number at all (letters, fewer than 6 or more than 20 digits) is an error; a
+    well-formed number that is not valid (wrong length, unknown area code) is kept as typed
+    with a warning and never becomes a ``tel:`` link; a foreign number is kept with a warning.
+    """
+    from directory.phones import parse_phone
+
     text, out = check_text("phone", value)
     if text is None or out:
         return text, out
     digits = sum(c.isdigit() for c in text)
-    if not _PHONE_CHARS.match(text) or not 6 <= digits <= 20:
+    bare = _EXTENSION.sub(" ", text)
+    if not _PHONE_CHARS.match(bare) or not 6 <= digits <= 20:
         return text, [problem("phone", "bad_phone", value=text[:60])]
-    compact = re.sub(r"\D", "", text)
-    lead = text.lstrip("(")
-    if not (lead.startswith("0") or (compact.startswith("49") and lead.startswith("+"))):
+    parsed = parse_phone(text)
+    if parsed is None or not parsed.valid:
+        return text, [problem("phone", "invalid_phone", "warning", value=text[:60])]
+    if parsed.foreign:
         out.append(problem("phone", "foreign_phone", "warning", value=text))
-    return text, out
+    return parsed.stored, out
 
 
 def check_email(value: Any) -> tuple[str | None, list[Problem]]:
@@ -748,7 +763,8 @@ def check_offer(
     for key in ("id", "organization_id", "location_id"):
         take(key, check_id(key, flat.get(key)))
     take("name", check_text("name", flat.get("name"), required=True))
-    take("organization", check_text("organization", flat.get("organization"), required=True))
+    # an unknown operator stays empty (never a made-up name such as "unbekannt")
+    take("organization", check_text("organization", flat.get("organization")))
     take("kind", check_kind(flat.get("kind")))
     for key in ("description", "street", "city", "accessibility_note", "source_date",
                 "geocode_note"):  # fmt: skip
@@ -804,14 +820,21 @@ def check_offer(
 
 def _place(clean: dict[str, Any], lat: float | None, lon: float | None,
            geo: GeoContext | None, probs: list[Problem]) -> None:  # fmt: skip
-    """Coordinates, precision and district (derived from postcode/place when missing)."""
+    """Coordinates, precision and district by the one placement (:mod:`geo.gazetteer`).
+
+    Without coordinates they are derived from the postcode or place (with a warning). A
+    district given in the row is kept only where the placement is uncertain (near a border:
+    ``district_status`` "manual") or impossible; elsewhere the derived one wins, with a
+    warning when they differ.
+    """
+    clean["district_status"] = "manual" if clean["district_ags"] else None
     if lat is not None and lon is not None:
         clean["latitude"], clean["longitude"] = lat, lon
         if geo is not None:
             if not geo.inside(lat, lon):
                 probs.append(problem("latitude", "outside_area", lat=lat, lon=lon))
             else:
-                clean["district_ags"] = geo.district(lat, lon) or clean["district_ags"]
+                _take_district(clean, _placement_of_point(clean, lat, lon, geo), probs)
         clean["precision"] = clean["precision"] or "address"
         return
     clean["latitude"] = clean["longitude"] = None
@@ -822,19 +845,43 @@ def _place(clean: dict[str, Any], lat: float | None, lon: float | None,
         return
     if any(p.field == "postal_code" and p.is_error for p in probs):
         return
-    placed = geo.place(clean["postal_code"], clean["city"])
+    placed = geo.locate(postal_code=clean["postal_code"], city=clean["city"])
     if placed.latitude is None:
         clean["precision"] = None
         clean["geocode_note"] = clean["geocode_note"] or placed.note
-        clean["district_ags"] = placed.district_ags or clean["district_ags"]
+        if placed.district_ags:
+            _take_district(clean, placed, probs)
         probs.append(problem("latitude", "not_placed", "warning"))
         return
     clean["latitude"], clean["longitude"] = placed.latitude, placed.longitude
     clean["precision"] = placed.precision
-    clean["district_ags"] = placed.district_ags
+    _take_district(clean, placed, probs)
     value = clean["postal_code"] if placed.precision == "postcode" else clean["city"]
     code = "derived_postcode" if placed.precision == "postcode" else "derived_place"
     probs.append(problem("latitude", code, "warning", value=value))
+
+
+def _placement_of_point(clean: dict[str, Any], lat: float, lon: float, geo: GeoContext) -> Any:
+    """The placement of given coordinates: a postcode or place centroid (as exported with
+    precision ``postcode``/``place``) keeps that placement's district and certainty."""
+    if clean["precision"] in ("postcode", "place"):
+        derived = geo.locate(postal_code=clean["postal_code"], city=clean["city"])
+        if (derived.precision == clean["precision"] and derived.latitude is not None
+                and abs(derived.latitude - lat) < 1e-5 and abs(derived.longitude - lon) < 1e-5):
+            return derived
+    return geo.locate(latitude=lat, longitude=lon)
+
+
+def _take_district(clean: dict[str, Any], placed: Any, probs: list[Problem]) -> None:
+    given, derived = clean["district_ags"], placed.district_ags
+    if given and derived and given != derived:
+        if placed.district_uncertain:
+            clean["district_status"] = "manual"
+            return  # near a border: the row's district is a person's decision
+        probs.append(problem("district_ags", "district_derived", "warning", value=given,
+                             derived=derived))  # fmt: skip
+    if derived:
+        clean["district_ags"], clean["district_status"] = derived, placed.district_status
 
 
 def validate_offer(flat: Mapping[str, Any], geo: GeoContext | None = None) -> list[Problem]:

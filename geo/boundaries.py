@@ -32,6 +32,9 @@ METRIC_CRS = "EPSG:25832"  # ETRS89 / UTM 32N
 SNAP_DISTANCE_M = 2000.0
 """A point outside every (display-simplified) district polygon still gets the nearest district
 if it is at most this far away (coast lines, borders)."""
+UNCERTAIN_M = 2000.0
+"""A point closer than this to another district may lie in either: the VG250 outlines in
+``data/`` are strongly generalised (≈3 km segments), so the district is uncertain there."""
 
 
 @lru_cache(maxsize=1)
@@ -122,7 +125,7 @@ def _lookup() -> tuple[shapely.STRtree, np.ndarray, Transformer]:
 def _islands() -> tuple[shapely.STRtree | None, np.ndarray]:
     """Places the shapes cannot hold (the overridden GeoNames places: islands), metric."""
     ov = pd.read_csv(OVERRIDES_FILE, dtype=str, keep_default_na=False)
-    names = set(ov.loc[ov["table"] == "places", "match"])
+    names = set(ov.loc[(ov["table"] == "places") & (ov["kind"] == "unplaced"), "match"])
     pl = _places()
     pl = pl[pl["name"].isin(names)]
     if pl.empty:
@@ -198,3 +201,38 @@ def district_of(lon: float, lat: float) -> str | None:
         5-digit AGS such as ``"03159"``, or ``None`` outside Lower Saxony.
     """
     return districts_of([lon], [lat])[0]
+
+
+def near_other_district(
+    lons: Sequence[float] | np.ndarray,
+    lats: Sequence[float] | np.ndarray,
+    ags: Sequence[str | None] | np.ndarray,
+    distance_m: float = UNCERTAIN_M,
+) -> np.ndarray:
+    """Whether a district other than ``ags`` lies within ``distance_m`` of each point.
+
+    Such a point's district is uncertain: the generalised outlines may put it on the wrong
+    side of the border. Points without a district (``ags`` ``None``) are never flagged.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean array, one value per point.
+    """
+    lons = np.asarray(lons, dtype=float).ravel()
+    lats = np.asarray(lats, dtype=float).ravel()
+    ags = np.asarray(ags, dtype=object).ravel()
+    if not lons.shape == lats.shape == ags.shape:
+        raise ValueError("lons, lats and ags must have the same shape")
+    out = np.zeros(lons.shape, dtype=bool)
+    if lons.size == 0:
+        return out
+    tree, codes, transformer = _lookup()
+    xs, ys = transformer.transform(lons, lats)
+    point_idx, tree_idx = tree.query(
+        shapely.points(xs, ys), predicate="dwithin", distance=distance_m
+    )
+    other = codes[tree_idx] != ags[point_idx]
+    out[point_idx[other]] = True
+    out[pd.isna(ags)] = False
+    return out

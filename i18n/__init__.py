@@ -58,7 +58,7 @@ LANGUAGES: dict[str, Language] = {
 }
 
 #: Catalogue files (stems) of the staff scope; see the module docstring.
-STAFF_FILES: frozenset[str] = frozenset({"daten", "validate", "accounts", "links"})
+STAFF_FILES: frozenset[str] = frozenset({"daten", "validate", "accounts", "links", "gazetteer"})
 #: Languages that must define the staff scope too; the others fall back to English there.
 STAFF_LANGUAGES: tuple[str, ...] = ("de", "en")
 STAFF_FALLBACK = "en"

@@ -90,8 +90,8 @@ def _inputs() -> list[tuple[str, bytes, dict | None]]:
 def _editing_problems(tmp_path) -> list[Problem]:
     from directory.auth import User
     from directory.editing import Editor, ValidationFailed
-    from directory.seed import Gazetteer
     from directory.store import Store
+    from geo.gazetteer import Gazetteer
 
     store = Store(f"sqlite:///{tmp_path / 'edit.sqlite'}")
     store.create_schema()

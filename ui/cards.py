@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
+from directory import phones
 from directory.hours import format_hours
 from directory.taxonomy import KIND_IDS
 from i18n import t
@@ -63,23 +64,15 @@ def digits_label(number: str) -> str:
 
 
 def tel_href(number: str) -> str | None:
-    """A ``tel:`` URI in international form, or None if ``number`` has too few digits.
+    """A ``tel:`` URI with the E.164 number, or None if ``number`` is not a valid number
+    (:func:`directory.phones.tel_href`).
 
     >>> tel_href("05121 - 13 28 20")
     'tel:+495121132820'
     >>> tel_href("+49 4941 16-3264")
     'tel:+494941163264'
     """
-    digits = re.sub(r"\D", "", number)
-    if len(digits) < 6:
-        return None
-    if number.strip().startswith("+"):
-        return f"tel:+{digits}"
-    if digits.startswith("00"):
-        return f"tel:+{digits[2:]}"
-    if digits.startswith("0"):
-        return f"tel:+49{digits[1:]}"
-    return f"tel:{digits}"
+    return phones.tel_href(number)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -182,8 +175,9 @@ def _actions(row: pd.Series, lang: str) -> str:
     phone = row.get("phone")
     href = tel_href(phone) if phone else None
     if href:
-        label = t("card.call", lang, number=digits_label(phone))
-        links.append(_link(href, f"☎ {phone}", label=label, external=False, ltr=True))
+        shown = phones.display_phone(phone, lang)  # national format; the link dials E.164
+        label = t("card.call", lang, number=digits_label(shown))
+        links.append(_link(href, f"☎ {shown}", label=label, external=False, ltr=True))
     email = row.get("email")
     if email and re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[a-zA-Z]{2,}", email):
         links.append(_link(f"mailto:{email}", t("card.email", lang), external=False))

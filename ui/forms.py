@@ -63,6 +63,8 @@ def _has(key: str, lang: str) -> bool:
 def option_label(spec: FieldSpec, value: Any, lang: str) -> str:
     if value in (None, ""):
         return "–"
+    if spec.name == "district_ags":
+        return district_label(value)
     prefix = {"kind": "kind", "fields": "field"}.get(spec.name, "daten.opt")
     key = f"{prefix}.{value}"
     return t(key, lang) if _has(key, lang) else str(value)
@@ -209,7 +211,11 @@ def record_form(table: str, record: dict[str, Any], lang: str, *, key: tuple, ve
         values = {}
         short = [f for f in FIELDS[table] if f.type not in ("longtext", "hours")]
         columns = st.columns(2)
+        warnings = editor().warnings(table, record) if record else []
         for spec in FIELDS[table]:
+            if spec.name == "district_ags" and record.get("district_status") not in (
+                    "uncertain", "manual"):  # settable only where the placement is uncertain
+                continue
             where = columns[short.index(spec) % 2] if spec in short else st.container()
             with where:
                 values[spec.name] = _widget(spec, record.get(spec.name), lang,
@@ -217,6 +223,9 @@ def record_form(table: str, record: dict[str, Any], lang: str, *, key: tuple, ve
                 for p in problems:
                     if p.field == spec.name:
                         st.error(plain(problem_text(p, lang)), icon=":material/warning:")
+                for p in warnings:
+                    if p.field == spec.name and p.code == "invalid_phone":
+                        st.warning(plain(problem_text(p, lang)), icon=":material/warning:")
         for p in general:
             st.error(plain(problem_text(p, lang)), icon=":material/warning:")
         saved = st.form_submit_button(t("daten.save", lang), type="primary", disabled=disabled)
@@ -229,6 +238,9 @@ def placement_caption(record: dict[str, Any], lang: str) -> None:
     st.caption(plain(t("daten.placement", lang, precision=where,
                        district=district_label(record.get("district_ags")),
                        note=record.get("geocode_note") or "–")))  # fmt: skip
+    status = record.get("district_status")
+    if status in ("uncertain", "manual"):
+        st.caption(t(f"daten.district_{status}", lang))
 
 
 # -- conflict and history ----------------------------------------------------------------------

@@ -12,7 +12,7 @@ through :class:`Editor`:
   present); errors in the fields being changed refuse the write (:class:`ValidationFailed`),
   pre-existing problems in untouched fields never block an unrelated edit;
 * **placement** — a location given only a postcode and/or place gets coordinates, precision
-  (``postcode``/``place``) and district from the gazetteer (:func:`directory.seed.place_row`);
+  (``postcode``/``place``) and district from the gazetteer (:meth:`geo.gazetteer.Gazetteer.locate`);
   typed coordinates count as precision ``address``;
 * **permissions** — admin: everything; coordinator: records located in districts assigned
   (``NetworkAssignment``) to one of their networks, plus the assignment of those districts;

@@ -47,6 +47,7 @@ from directory.model import (
 )
 from directory.store import NotFoundError, Store, audit_row, snapshot
 from directory.validate import (
+    MESSAGES_DE,
     GeoContext,
 )
 
@@ -55,7 +56,7 @@ from directory.validate import (
 class Editor(PermissionsMixin, HistoryMixin, NetworksMixin, ListingMixin):
     """The editing service over one store (see module doc).
 
-    ``gazetteer`` places locations (default: :meth:`directory.seed.Gazetteer.default`, loaded
+    ``gazetteer`` places locations (default: :meth:`geo.gazetteer.Gazetteer.default`, loaded
     lazily; without one, locations given only postcode/place stay off the map with a note).
     ``today`` is injectable for tests.
     """
@@ -75,7 +76,7 @@ class Editor(PermissionsMixin, HistoryMixin, NetworksMixin, ListingMixin):
     def gazetteer(self) -> Any:
         if self._gazetteer is None:
             try:
-                from directory.seed import Gazetteer
+                from geo.gazetteer import Gazetteer
 
                 self._gazetteer = Gazetteer.default()
             except (ImportError, OSError, AttributeError, KeyError, ValueError):
@@ -83,37 +84,63 @@ class Editor(PermissionsMixin, HistoryMixin, NetworksMixin, ListingMixin):
         return self._gazetteer or None
 
     def _place(self, state: dict[str, Any], changed: set[str], creating: bool) -> None:
-        """Fill coordinates/precision/note/district in ``state`` (see module doc)."""
+        """Fill coordinates/precision/note/district in ``state`` by the one placement
+        (:meth:`geo.gazetteer.Gazetteer.locate`) when coordinates or address changed."""
         gaz = self.gazetteer()
         lat, lon = state.get("latitude"), state.get("longitude")
         coords_typed = bool({"latitude", "longitude"} & changed)
         address_changed = creating or bool({"postal_code", "city"} & changed)
         if coords_typed and (lat is None) != (lon is None):
             return  # incomplete pair: validation reports it
-        if coords_typed and lat is not None and lon is not None:
-            district = gaz.district_of(lon, lat) if gaz else state.get("district_ags")
-            state.update(geocode_precision="address", geocode_note=None, district_ags=district)
-        elif coords_typed or address_changed:
-            if gaz is None:
-                state.update(
-                    latitude=None,
-                    longitude=None,
-                    geocode_precision=None,
-                    geocode_note="Ortsdaten nicht verfügbar",
-                )
-                return
-            from directory.seed import place_row
-
-            placed = place_row(state.get("postal_code"), state.get("city"), gaz)
+        if (coords_typed or address_changed) and gaz is None:
+            if coords_typed and lat is not None:
+                state.update(geocode_precision="address", geocode_note=None)
+            else:
+                state.update(latitude=None, longitude=None, geocode_precision=None,
+                             geocode_note="Ortsdaten nicht verfügbar")  # fmt: skip
+            return
+        if coords_typed or address_changed:
+            placed = gaz.locate(
+                postal_code=state.get("postal_code"),
+                city=state.get("city"),
+                latitude=lat if coords_typed else None,
+                longitude=lon if coords_typed else None,
+            )
             state.update(
                 latitude=placed.latitude,
                 longitude=placed.longitude,
                 geocode_precision=placed.precision,
                 geocode_note=placed.note,
                 district_ags=placed.district_ags,
+                district_status=placed.district_status,
             )
         if state.get("geocode_precision") not in (None, *GEOCODE_PRECISIONS):
             state["geocode_precision"] = None
+
+    def _set_district(self, state: dict[str, Any], wanted: str | None) -> None:
+        """A coordinator's district for a location whose placement is uncertain.
+
+        Only an ``uncertain`` (or already ``manual``) district may be set; it becomes
+        ``manual``. Clearing the field returns to the derived district. The change is audited
+        like every write (``district_ags``/``district_status`` before → after).
+        """
+        if state.get("district_status") not in ("uncertain", "manual"):
+            raise ValidationFailed([_problem("district_ags", "district_fixed",
+                                             MESSAGES_DE["district_fixed"])])  # fmt: skip
+        gaz = self.gazetteer()
+        if wanted is None:
+            if gaz is not None and state.get("geocode_precision") == "address":
+                placed = gaz.place_point(state["latitude"], state["longitude"])
+                state.update(district_ags=placed.district_ags,
+                             district_status=placed.district_status)  # fmt: skip
+            elif gaz is not None:
+                self._place(state, {"postal_code"}, creating=False)
+            return
+        state.update(district_ags=wanted, district_status="manual")
+
+    def warnings(self, table: str, values: Mapping[str, Any]) -> list[FieldProblem]:
+        """Warnings (not errors) of a record state, e.g. an invalid phone number."""
+        return [p for p in validate(table, values, self.geo()) if not p.is_error]
 
     # -- reads -----------------------------------------------------------------------------
     def _state(self, s: Session, table: str, record: Any) -> dict[str, Any]:
@@ -186,6 +213,8 @@ class Editor(PermissionsMixin, HistoryMixin, NetworksMixin, ListingMixin):
         if table == "location":
             state["accessibility"] = state.get("accessibility") or "unknown"
             self._place(state, set(clean), creating=True)
+            if clean.get("district_ags"):
+                self._set_district(state, clean["district_ags"])
         with self.store.session() as s:
             if table == "location":
                 self._require_district(s, actor, state.get("district_ags"))
@@ -279,6 +308,8 @@ class Editor(PermissionsMixin, HistoryMixin, NetworksMixin, ListingMixin):
                 state = current | {k: clean[k] for k in changed}
                 if table == "location" and place:
                     self._place(state, changed, creating=False)
+                    if "district_ags" in changed:
+                        self._set_district(state, clean["district_ags"])
                     if state.get("district_ags") != current.get("district_ags"):
                         self._require_district(s, actor, state.get("district_ags"))
                 self._check(table, state, changed, s)

@@ -18,6 +18,7 @@ from directory.model import (
     Service,
     UTCDateTime,
 )
+from directory.phones import normalize_phone
 from directory.taxonomy import FIELD_IDS, KIND_IDS, LANGUAGE_CODES, TARGET_GROUP_IDS
 from directory.validate import (
     ISO_639_1,
@@ -41,8 +42,15 @@ TABLES: dict[str, type[Base]] = {
 }
 ORG_KINDS = ("kommune", "selbstorganisation")
 ACCESSIBILITY = ("yes", "no", "unknown")
-#: derived location columns: set by placement, never typed in
-DERIVED = ("geocode_precision", "geocode_note", "district_ags")
+#: derived location columns: set by placement (the district typed in only when uncertain)
+DERIVED = ("geocode_precision", "geocode_note", "district_ags", "district_status")
+
+
+def _district_codes() -> tuple[str, ...]:
+    """The 45 district keys of Lower Saxony (a coordinator's choice when uncertain)."""
+    from geo.population import district_statistics
+
+    return tuple(sorted(district_statistics().index.astype(str)))
 
 
 # -- field specs (drive the forms and the coercion) --------------------------------------------
@@ -81,6 +89,7 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("assured_date", "date"),
         FieldSpec("verification", "choice", VERIFICATION_STATES),
         FieldSpec("description", "longtext"),
+        FieldSpec("editorial_note", "longtext"),
     ),
     "location": (
         FieldSpec("name"),
@@ -93,6 +102,8 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("accessibility", "choice", ACCESSIBILITY),
         FieldSpec("accessibility_note"),
         FieldSpec("opening_hours", "hours"),
+        # settable only while the placement is uncertain (Editor._set_district)
+        FieldSpec("district_ags", "choice", _district_codes()),
     ),
 }
 VIRTUAL = {"service": ("phone",)}
@@ -150,6 +161,8 @@ def coerce(table: str, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[
             value, found = check_number(key, value)
         elif spec.type == "hours":
             value, found = check_hours(value)
+        elif key == "phone" and value is not None:
+            value = normalize_phone(value)  # E.164 when valid (directory.phones)
         problems += [p for p in found if p.is_error]
         out[key] = value
     return out, problems

@@ -238,6 +238,12 @@ def _name_key(name: str | None, plz: str | None, city: str | None) -> tuple[str,
     return norm, place
 
 
+def _org_key(name: str | None) -> str | None:
+    """Matching key of an organization name; ``None`` for an unknown (empty) operator."""
+    key = _name_key(name, "", "")
+    return key[0] if key else None
+
+
 def build_preview(parsed: Parsed, label: str, *, store: Store | None = None,
                   geo: GeoContext | None = None, defaults: Mapping[str, Any] | None = None,
                   overrides: Mapping[int, Mapping[str, Any]] | None = None) -> Preview:  # fmt: skip
@@ -262,8 +268,8 @@ def build_preview(parsed: Parsed, label: str, *, store: Store | None = None,
     for i, rec in enumerate(records):
         records[i] = None  # type: ignore[call-overload]  # freed as we go (memory)
         values, extra = record_values(rec, parsed)
-        prep = prepare(values, extra, defaults=defaults,
-                       overrides=overrides.get(rec.line))  # fmt: skip
+        prep = prepare(values, extra, defaults=defaults, overrides=overrides.get(rec.line),
+                       organization_column="organization" in prev.present)  # fmt: skip
         data, probs = check_offer(prep.values, row_geo)
         probs = list(rec.problems) + prep.problems + probs
         sid = data.get("id")
@@ -317,17 +323,11 @@ class _PrefetchedDistricts:
 
 
 def _prefetched(geo: GeoContext, records: list, parsed: Parsed) -> Any:
-    """``geo`` with the districts of every coordinate pair in ``records`` prefetched, when
-    the context looks districts up with :func:`geo.boundaries.district_of` (whose
-    vectorised form gives the same answers); else ``geo`` itself."""
-    try:
-        from geo import boundaries
-
-        if getattr(getattr(geo, "gazetteer", None), "district_of", None) is not (
-            boundaries.district_of
-        ):
-            return geo
-    except ImportError:
+    """``geo`` with the districts of every coordinate pair in ``records`` looked up at once
+    through the gazetteer's vectorised lookup (the same answers as one by one); ``geo``
+    itself for a small file or a context without a gazetteer."""
+    districts_of = getattr(getattr(geo, "gazetteer", None), "districts_of", None)
+    if districts_of is None:
         return geo
     from directory.validate import check_number
 
@@ -341,7 +341,7 @@ def _prefetched(geo: GeoContext, records: list, parsed: Parsed) -> Any:
     if len(points) < 50:
         return geo
     pairs = sorted(points)
-    found = boundaries.districts_of([p[1] for p in pairs], [p[0] for p in pairs])
+    found = districts_of([p[1] for p in pairs], [p[0] for p in pairs])
     return _PrefetchedDistricts(geo, dict(zip(pairs, (None if v is None else str(v)
                                                       for v in found), strict=True)))
 
@@ -370,7 +370,8 @@ _LOCATION_MAP = {
     "opening_hours": "opening_hours",
 }  # fmt: skip
 _GEO_MAP = {"latitude": "latitude", "longitude": "longitude", "precision": "geocode_precision",
-            "district_ags": "district_ags", "geocode_note": "geocode_note"}  # fmt: skip
+            "district_ags": "district_ags", "district_status": "district_status",
+            "geocode_note": "geocode_note"}  # fmt: skip
 
 
 @dataclass
@@ -497,22 +498,22 @@ def _plan(s: Session, prev: Preview, idx: _Index | None = None) -> tuple:
                 and not d.get("organization_id"):  # fmt: skip
             org = idx.orgs.get(svc.organization_id)  # the file has no organization column
         if org is None:
-            oid = idx.org_by_name.get(_name_key(d["organization"], "", "")[0])
+            oid = idx.org_by_name.get(_org_key(d.get("organization")))
             org = idx.orgs.get(oid) if oid else None
         if org is None and svc is not None and not d.get("organization_id"):
             cur = idx.orgs.get(svc.organization_id)
             if cur is not None and _name_key(cur.name, "", "") == _name_key(
-                d["organization"], "", ""
+                d.get("organization"), "", ""
             ):
                 org = cur
         row.new_organization = org is None
         if org is not None:
             row.organization_id = org.id
-            if "organization" in present and org.name != d["organization"]:
-                row.changes[("organization", "name")] = (org.name, d["organization"])
+            if "organization" in present and org.name != (d.get("organization") or ""):
+                row.changes[("organization", "name")] = (org.name, d.get("organization") or "")
             sig.append(("organization", org.id, org.version))
         else:
-            okey = _name_key(d["organization"], "", "")[0]
+            okey = _org_key(d.get("organization")) or f"\x00{row.line}"  # unknown: one per row
             row.organization_id = new_orgs.setdefault(
                 okey,
                 d.get("organization_id")
@@ -686,7 +687,7 @@ def commit(store: Store, preview: Preview, actor: str, *,
             demo = bool(d.get("demo"))
             if row.new_organization and row.organization_id not in created_orgs:
                 created_orgs.add(row.organization_id)
-                new.add(Organization, id=row.organization_id, name=d["organization"],
+                new.add(Organization, id=row.organization_id, name=d.get("organization") or "",
                         is_demo=demo)  # fmt: skip
             if row.action == "new" and row.service_id not in created_services:
                 created_services.add(row.service_id)

@@ -13,8 +13,9 @@ In this order (:func:`prepare`):
    is split off only when the rest of the cell is a valid value, so nothing is lost;
 4. **words** are mapped back to codes (:mod:`directory.io.words`): the German labels of an
    export for people import unchanged;
-5. without an organization, the name stands for it (a facility is often its own operator),
-   with a warning;
+5. when the file has no organization column, the name stands for it (a facility is often
+   its own operator), with a warning; an EMPTY cell of an organization column is an unknown
+   operator (an organization with an empty name, as in the default content);
 6. without a kind, the kind is **inferred** from the row's text with the rules of
    :func:`directory.taxonomy.classify_kind` — first the columns that describe the offer
    (:data:`directory.io.columns.KIND_TEXT_HEADERS`, e.g. "Angebot"), then name, description,
@@ -142,8 +143,8 @@ def _infer_kind(values: Mapping[str, Any], extra: Mapping[str, Any]) -> tuple[st
     for column, text in order:
         if isinstance(text, str) and text.strip():
             found = explain_kind(text)
-            if found is not None:
-                return found[0], column, found[1]
+            if found.rule != "default":  # a rule matched (else try the next column)
+                return found.kind, column, found.matched or ""
     return None
 
 
@@ -153,6 +154,7 @@ def prepare(
     *,
     defaults: Mapping[str, Any] | None = None,
     overrides: Mapping[str, Any] | None = None,
+    organization_column: bool = False,
 ) -> Prepared:
     """One raw flat row → :class:`Prepared` (see module doc). Never raises for bad values."""
     extra = extra or {}
@@ -203,7 +205,8 @@ def prepare(
                 out.notes.append(f"{_label(column)}: {value.strip()}")
         if column in WORD_COLUMNS:
             vals[column] = from_words(column, vals[column])
-    if _blank(vals.get("organization")) and not _blank(vals.get("name")):
+    if not organization_column and _blank(vals.get("organization")) \
+            and not _blank(vals.get("name")):  # fmt: skip
         vals["organization"] = vals["name"]
         out.problems.append(Problem("organization", "organization_from_name", "warning",
                                     "Kein Träger angegeben: der Name der Einrichtung wird als "

@@ -181,7 +181,8 @@ def test_arabic_phone_is_right_to_left_and_finds_arabic_script(phone_page):
 def test_axe_no_serious_or_critical_violation(request, lang, device):
     page = request.getfixturevalue(device)
     _open(page, f"/beratung?q=37073&lang={lang}")
-    assert _cards(page).count() > 0
+    # the cards render just after the script run ends: wait for them, then check the page
+    _cards(page).first.wait_for(timeout=30_000)
     found = blocking(axe_violations(page))
     assert not found, describe(found)
 

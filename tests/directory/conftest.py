@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from directory.seed import Gazetteer
 from directory.store import Store
+from geo.gazetteer import Gazetteer
 
 
 @pytest.fixture(scope="session")

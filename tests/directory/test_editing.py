@@ -62,7 +62,7 @@ def test_create_places_location_from_postcode_and_links_offer(ed, store):
     org, loc, svc = _offer(ed)
     assert loc["geocode_precision"] == "postcode"
     assert loc["latitude"] is not None and loc["district_ags"] == "03254"
-    assert svc["version"] == 1 and svc["phone"] == "05121 123456"
+    assert svc["version"] == 1 and svc["phone"] == "+495121123456"  # E.164 (directory.phones)
     assert svc["status"] == "active" and svc["verification"] == "unverified"
     with store.session() as s:
         assert s.get(Service, svc["id"]).organization_id == org["id"]
@@ -238,7 +238,7 @@ def test_restore_version_creates_new_version_equal_to_old_state(ed):
     # the state after the first edit, too
     mid = ed.restore_version("service", svc["id"], history[1].audit_id, actor=ADMIN,
                              expected_version=4)  # fmt: skip
-    assert (mid["name"], mid["phone"], mid["languages"]) == ("B", "0511 999999", ["de", "ar"])
+    assert (mid["name"], mid["phone"], mid["languages"]) == ("B", "+49511999999", ["de", "ar"])
     with pytest.raises(EditConflict):
         ed.restore_version("service", svc["id"], insert_id, actor=ADMIN, expected_version=4)
 
@@ -266,7 +266,7 @@ def test_confirm_still_correct(ed):
 def test_phone_change_bumps_version_and_removal_deletes_phone(ed, store):
     _, _, svc = _offer(ed)
     v2 = ed.edit("service", svc["id"], {"phone": "0511 55555"}, actor=ADMIN, expected_version=1)
-    assert v2["version"] == 2 and v2["phone"] == "0511 55555"
+    assert v2["version"] == 2 and v2["phone"] == "+4951155555"
     v3 = ed.edit("service", svc["id"], {"phone": ""}, actor=ADMIN, expected_version=2)
     assert v3["phone"] is None
     with store.session() as s:

@@ -9,9 +9,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from directory.bootstrap import load_default_content, open_store
+from directory.hours import parse_hours_text
 from directory.model import Location, Organization, Phone, Service
+from directory.phones import is_german_mobile
 from directory.query import offers_frame
-from directory.seed import OFFICES_CSV, clean_date, load_offices, parse_languages, place_row
+from directory.seed import OFFICES_CSV, clean_date, load_offices, parse_languages
 from directory.store import Store
 
 ROWS = list(csv.DictReader(OFFICES_CSV.open(encoding="utf-8")))
@@ -46,7 +48,9 @@ def test_seed_loads_every_row_unverified_with_source(store: Store, gazetteer):
         n_orgs = s.scalar(select(Organization.id).where(Organization.name == "Asyl e.V."))
         assert n_orgs is not None
         assert len(s.scalars(select(Organization)).all()) == len({r["traeger"] for r in ROWS})
-        assert len(s.scalars(select(Phone)).all()) == sum(1 for r in ROWS if r["phone"].strip())
+        # German mobile numbers of staff are refused (directory.seed.OFFICE_MOBILE)
+        assert len(s.scalars(select(Phone)).all()) == sum(
+            1 for r in ROWS if r["phone"].strip() and not is_german_mobile(r["phone"]))
 
 
 def test_seed_never_invents_fields(store: Store, gazetteer):
@@ -57,8 +61,12 @@ def test_seed_never_invents_fields(store: Store, gazetteer):
         loc = locs[(row["name"].strip(), row["ort"].strip() or None, row["street"].strip() or None)]
         assert loc.postal_code == (row["plz"].strip() or None)
         assert loc.address_1 == (row["street"].strip() or None)
-        assert loc.opening_hours is None and loc.accessibility == "unknown"
-        if not row["plz"].strip():
+        hours = row.get("oeffnungszeiten") or ""  # column of the cleaned research file
+        assert loc.opening_hours == (dict(parse_hours_text(hours)) if hours else None)
+        assert loc.accessibility == "unknown"
+        if row.get("lat"):
+            assert loc.geocode_precision == "address"
+        elif not row["plz"].strip():
             assert loc.geocode_precision in ("place", None)
             if loc.geocode_precision is None:
                 assert loc.latitude is None and loc.geocode_note
@@ -112,18 +120,6 @@ def test_store_module_knows_no_default_content():
     } | {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
          for alias in node.names}  # fmt: skip
     assert not {"directory.seed", "directory.networks", "directory.bootstrap"} & imported
-
-
-def test_place_rules(gazetteer):
-    assert place_row("31135", "Hildesheim", gazetteer).precision == "postcode"
-    got = place_row(None, "Göttingen (Grone-Süd)", gazetteer)
-    assert got.precision == "place" and got.district_ags == "03159"
-    assert place_row(None, "Hannover (Linden-Nord)", gazetteer).precision == "place"
-    lohne = place_row(None, "Lohne (Oldenburg) – Sitz des Trägers; Beratungsort in Quelle "
-                      "nicht genannt", gazetteer)  # fmt: skip
-    assert lohne.latitude is None and "nicht genannt" in lohne.note
-    nowhere = place_row(None, "Atlantis (fiktiv)", gazetteer)
-    assert nowhere.latitude is None and nowhere.note == "Ort nicht eindeutig gefunden"
 
 
 def test_parsers():

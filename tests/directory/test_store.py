@@ -202,6 +202,7 @@ def test_schema_upgrade_adds_missing_columns_and_keeps_data(engine):
     with engine.begin() as conn:  # turn it into a version-1 database
         for table in ("organization", "location"):
             conn.execute(text(f"ALTER TABLE {table} DROP COLUMN retired_at"))
+        conn.execute(text("ALTER TABLE location DROP COLUMN district_status"))
         conn.execute(SchemaVersion.__table__.delete())
         conn.execute(SchemaVersion.__table__.insert().values(version=1, applied_at=dt.datetime(
             2026, 1, 1, tzinfo=dt.UTC)))  # fmt: skip
@@ -214,7 +215,8 @@ def test_schema_upgrade_adds_missing_columns_and_keeps_data(engine):
     upgraded.create_schema()
     for table in ("organization", "location"):
         assert "retired_at" in {c["name"] for c in inspect(engine).get_columns(table)}
-    assert upgraded.schema_version() == SCHEMA_VERSION == 3
+    assert "district_status" in {c["name"] for c in inspect(engine).get_columns("location")}
+    assert upgraded.schema_version() == SCHEMA_VERSION == 4
     with upgraded.session() as s:
         org = s.get(Organization, "o1")
         assert org.name == "Alt e.V." and org.retired_at is None

@@ -18,8 +18,8 @@ from directory.auth import User, create_user
 from directory.editing import Editor, PermissionDenied
 from directory.model import AuditLog
 from directory.networks import ensure_networks
-from directory.seed import Gazetteer
 from directory.store import Store
+from geo.gazetteer import Gazetteer
 from i18n import t
 
 PASSWORD = "richtig-langes-passwort"

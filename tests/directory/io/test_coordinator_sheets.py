@@ -69,7 +69,7 @@ def test_the_issue_sheet_in_detail(store):
     assert warned["kind_inferred"].params["column"] == "Angebot"
     assert warned["remark_moved"].params["remark"] == "muttersprachlich"
     jmd = rows["Jugendtreff Beispielstadt (fiktiv)"]
-    assert jmd.data["phone"] == "05121 654321"
+    assert jmd.data["phone"] == "+495121654321"  # stored in E.164 (directory.phones)
     assert jmd.data["languages"] == ["de", "ar", "fa"]
     commit(store, preview, actor="kim")
     from sqlalchemy import select
@@ -112,7 +112,10 @@ def test_only_the_name_is_required():
     assert preview.ok, preview.report_lines()
     row = preview.rows[0]
     assert row.data["kind"] == "projekt" and row.data["organization"] == row.data["name"]
-    assert {"kind_default", "organization_from_name"} <= {p.code for p in row.warnings}
+    assert {"kind_inferred", "organization_from_name"} <= {p.code for p in row.warnings}
+    preview = load_preview(b"Name\r\nMusterstadt hilft (fiktiv)\r\n", name="x.csv")
+    assert preview.ok, preview.report_lines()
+    assert "kind_default" in {p.code for p in preview.rows[0].warnings}
     preview = load_preview(b"Ort;PLZ\r\nHildesheim;31134\r\n", name="x.csv")
     assert [p.code for p in preview.file_problems] == ["missing_columns"]
     assert preview.file_problems[0].message_de == "Pflichtspalten fehlen: Name."

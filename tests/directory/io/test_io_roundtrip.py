@@ -41,9 +41,9 @@ def _same_frames(a, b):
             assert x == y or near or (x != x and y != y), (col, x, y)
 
 
-#: researched offices whose organisation the source names; an offer without one cannot be
-#: re-imported until the importer accepts an empty organisation (issue #9, point 1)
-NAMED = [r for r in read_offices(OFFICES_CSV) if r["traeger"].strip()]
+#: all researched offices, including the one whose source names no organisation (an
+#: unknown operator is an organisation with an empty name, exported and re-imported so)
+NAMED = read_offices(OFFICES_CSV)
 N_ROWS = len(NAMED) + 4  # + seed_good
 
 
@@ -190,7 +190,7 @@ def test_update_not_double_and_mapping(seeded, tmp_path):
     frame = _frame(seeded)
     assert len(frame) == before
     row = frame[frame["name"] == "Migrationsberatung Hildesheim"].iloc[0]
-    assert row["phone"] == "05121 999999"
+    assert row["phone"] == "+495121999999"  # stored in E.164
     assert row["languages"] == ("de", "ar", "fa")  # columns absent from the file stay
 
 
