@@ -21,9 +21,11 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "Proxy-Passwort-1234"
 PAGES = [
-    ("/", False),
+    ("/", True),
     ("/beratung?q=37073", True),
-    ("/handlungsfelder", True),
+    ("/handlungsfelder?feld=kooperative_migrationsarbeit", True),
+    ("/netzwerke?rv=suedniedersachsen", True),
+    ("/luecken", True),
     ("/info", False),
     ("/daten", False),
 ]
@@ -83,7 +85,7 @@ def test_every_page_works_under_the_csp(browser, app_server, proxy):
             assert response.headers["x-frame-options"] == "DENY"
             wait_for_app(pg)
             if has_map:  # the map component (a same-origin iframe) renders its markers
-                frame = pg.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+                frame = pg.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
                 # folium's inline script ran: the 45 district outlines are drawn
                 outlines = frame.locator(".leaflet-overlay-pane path")
                 outlines.nth(44).wait_for(state="attached", timeout=30_000)
