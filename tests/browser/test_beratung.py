@@ -277,17 +277,23 @@ def test_card_and_map_stay_in_sync(page):
     # map -> list: a click on another (unclustered) marker selects that offer
     markers = frame.locator('.leaflet-overlay-pane path.leaflet-interactive[stroke="#ffffff"]')
 
+    def visible(locator) -> bool:  # inside the map's box (not under the page below it)
+        box = frame.locator(".leaflet-container").bounding_box()
+        x, y = centre(locator)
+        return box["x"] + 8 < x < box["x"] + box["width"] - 8 and (
+            box["y"] + 8 < y < box["y"] + box["height"] - 8)
+
     def unclustered_others() -> list:
         ring_at = centre(ring)
-        return [m for m in markers.all() if not near(centre(m), ring_at, 10)]
+        return [m for m in markers.all() if not near(centre(m), ring_at, 10) and visible(m)]
 
     others = unclustered_others()
     for _ in range(6):  # dense data: open clusters (zoom in, or spiderfy at the last zoom)
         if others:
             break
-        clusters = frame.locator(".marker-cluster")
-        if clusters.count():
-            clusters.first.click()
+        clusters = [c for c in frame.locator(".marker-cluster").all() if visible(c)]
+        if clusters:
+            clusters[0].click()
         else:
             frame.locator(".leaflet-control-zoom-in").click()
         wait_for_map_idle(map_frame(page))
