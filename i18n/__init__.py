@@ -59,6 +59,9 @@ LANGUAGES: dict[str, Language] = {
     "ku": Language("ku", "Kurmancî"),
     "ru": Language("ru", "Русский"),
     "uk": Language("uk", "Українська"),
+    "pl": Language("pl", "Polski"),
+    "ro": Language("ro", "Română"),
+    "bg": Language("bg", "Български"),
     "ti": Language("ti", "ትግርኛ"),
 }
 
