@@ -45,6 +45,7 @@ from typing import Any
 from sqlalchemy import JSON, Text, cast, delete, insert, select
 from sqlalchemy.orm import Session
 
+from directory.io.columns import unneutralise
 from directory.io.prepare import prepare, with_notes
 from directory.io.readers import FileRefused, Parsed, read_bytes, record_values
 from directory.model import (
@@ -347,10 +348,25 @@ def _prefetched(geo: GeoContext, records: list, parsed: Parsed) -> Any:
     from directory.validate import check_number
 
     points: set[tuple[float, float]] = set()
+    cells = None  # a table: only the two coordinate cells of each row are read
+    if parsed.table is not None:
+        mapping, _unmapped, guard = parsed.table
+        where = {c: i for i, c in mapping.items() if c in ("latitude", "longitude")}
+        if len(where) < 2:
+            return geo
+        cells = (where["latitude"], where["longitude"], guard)
     for rec in records:
-        values, _extra = record_values(rec, parsed)
-        lat = check_number("latitude", values.get("latitude"))[0]
-        lon = check_number("longitude", values.get("longitude"))[0]
+        if cells is not None and not rec.values:
+            row, (i_lat, i_lon, guard) = rec.source, cells
+            raw_lat = row[i_lat] if i_lat < len(row) else None
+            raw_lon = row[i_lon] if i_lon < len(row) else None
+            if guard:
+                raw_lat, raw_lon = unneutralise(raw_lat), unneutralise(raw_lon)
+        else:
+            values, _extra = record_values(rec, parsed)
+            raw_lat, raw_lon = values.get("latitude"), values.get("longitude")
+        lat = check_number("latitude", raw_lat)[0]
+        lon = check_number("longitude", raw_lon)[0]
         if lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
             points.add((lat, lon))
     if len(points) < 50:
