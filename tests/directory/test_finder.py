@@ -123,7 +123,8 @@ def test_describe_names_every_filter():
                                      "offen": "1"})  # fmt: skip
     assert query.describe("de") == (
         "Umkreis 50 km um Celle · Schule und Lernen, Beratung auf Arabisch, jetzt geöffnet")
-    assert query.describe("en") == "50 km around Celle · School and learning, counselling in Arabic, open now"
+    assert query.describe("en") == (
+        "50 km around Celle · School and learning, counselling in Arabic, open now")
     everything = FinderQuery.from_params({"q": "x", "feld": "schule", "art": "jmd",
                                           "gruppe": "frauen", "sprache": "ar",
                                           "barrierefrei": "1", "offen": "1"})  # fmt: skip
