@@ -21,7 +21,7 @@ from ui.blocks import escape_markdown
 from ui.cards import CARD_CSS, card_html
 from ui.filters import param_widget, read_widgets, set_widgets
 from ui.map import popup_frame
-from ui.plain import option_help, option_note
+from ui.plain import kind_name, option_help, option_note
 
 PAGE_SIZE = 20
 RING_PANE = "atlas_rings"  # Leaflet pane (CSS class leaflet-atlas_rings-pane)
@@ -153,8 +153,12 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
     """
     m = maps.base_map(center=(point.lat, point.lon), zoom=zoom_for(query.radius_km))
     maps.add_district_outlines(m, load_districts())
+    popups = popup_frame(results, lang)
+    # the finder names kinds in plain words on the map too (the popups of planners' maps keep
+    # the programme's names)
+    popups = popups.assign(kind_label=[kind_name(k, lang, query.easy) for k in popups["kind"]])
     maps.add_offer_points(
-        m, popup_frame(results, lang),
+        m, popups,
         popup_fields=("name", "organization", "address", "kind_label", "position", "status"),
     )  # fmt: skip
     folium.CircleMarker(
