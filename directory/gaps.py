@@ -165,11 +165,11 @@ class GapQuery(Query):
         """A sentence naming the filters, e.g. "Jugendarbeit · alle Arten · 25 km"."""
         field, kind, group = (BY_NAME[n] for n in ("feld", "art", "gruppe"))
         parts = [
-            field.describe(self.field, lang) if self.field else t("luecken.all_fields", lang),
-            kind.describe(self.kind, lang) if self.kind else t("luecken.all_kinds", lang),
+            field.term(self.field, lang) if self.field else t("luecken.all_fields", lang),
+            kind.term(self.kind, lang) if self.kind else t("luecken.all_kinds", lang),
         ]
         if self.group:
-            parts.append(group.describe(self.group, lang))
+            parts.append(group.term(self.group, lang))
         parts.append(t("luecken.radius_value", lang, km=self.radius_km))
         return " · ".join(parts)
 

@@ -73,16 +73,18 @@ def read_widgets(query: Q, prefix: str) -> Q:
     return query.with_(**changes)
 
 
-def param_widget(param: Param, lang: str, *, prefix: str, any_label: str | None = None,
-                 choices: tuple[Any, ...] | None = None, **options: Any) -> Any:
-    """Draw the widget of ``param`` (labels in ``lang``); ``options`` go to Streamlit.
+def param_widget(param: Param, lang: str, *, prefix: str, easy: bool = False,
+                 any_label: str | None = None, choices: tuple[Any, ...] | None = None,
+                 **options: Any) -> Any:  # fmt: skip
+    """Draw the widget of ``param`` (labels in ``lang``, in Leichte Sprache with ``easy``);
+    ``options`` go to Streamlit. Returns the widget's value.
 
     ``any_label`` names the "any" option of a select (default: the finder's "any");
     ``choices`` replaces the registry's options where only the store knows them (the network
     map's networks and districts), then ``format_func`` in ``options`` labels them.
     """
     key = widget_key(param, prefix)
-    label = param.label(lang)
+    label = param.label(lang, easy)
     if param.widget == "checkbox":
         return st.checkbox(label, key=key, **options)
     if param.widget == "text":
@@ -91,13 +93,13 @@ def param_widget(param: Param, lang: str, *, prefix: str, any_label: str | None 
     if param.widget == "slider":
         step = values[1] - values[0] if len(values) > 1 else 1
         return st.slider(label, values[0], values[-1], step=step, key=key, **options)
-    fmt = options.pop("format_func", None) or (lambda v: param.option(v, lang))
+    fmt = options.pop("format_func", None) or (lambda v: param.option(v, lang, easy))
     if param.widget == "radio":
         return st.radio(label, values, key=key, format_func=fmt, **options)
     if param.widget == "select":
         if param.default is None:
             values = (_ANY, *values)
-        shown = any_label or param.option(None, lang)
+        shown = any_label or param.option(None, lang, easy)
         return st.selectbox(
             label, values, key=key,
             format_func=lambda v: shown if v == _ANY or v is None else fmt(v), **options,

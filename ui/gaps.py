@@ -103,8 +103,8 @@ def controls(query: GapQuery, frame: pd.DataFrame, lang: str) -> GapQuery:
 
     left, middle = st.columns(2)
     with left:
-        for name in ("feld", "art", "gruppe"):
-            widget(name)
+        for name in ("feld", "art", "gruppe"):  # the programme's terms (not plain names)
+            widget(name, format_func=lambda v, p=params[name]: p.term(v, lang))
     with middle:
         widget("r", format="%d km", help=t("luecken.radius_help", lang))
         widget("k", help=t("luecken.k_help", lang))

@@ -169,15 +169,15 @@ def controls(query: NetworkQuery, ctx: Context, lang: str, *, full: bool = True)
             widget("kreis", choices=sorted(dnames, key=dnames.get),
                    format_func=lambda a: dnames.get(a, a))  # fmt: skip
         for col, name in zip(st.columns(3), ("feld", "art", "gruppe"), strict=True):
-            with col:
-                widget(name)
+            with col:  # the programme's terms, not the finder's plain names
+                widget(name, format_func=lambda v, p=params[name]: p.term(v, lang))
         widget("ebene", horizontal=True)
         st.markdown(f"**{t('net.layers', lang)}**")
         cols = st.columns(2)
         for i, layer in enumerate(netmap.LAYER_IDS):
             cols[i % 2].checkbox(t(f"net.layer.{layer}", lang), key=_LAYER_KEY.format(layer))
     else:
-        widget("feld")
+        widget("feld", format_func=lambda v: params["feld"].term(v, lang))
     new = _from_widgets(query, full=full)
     if new != query:
         shown = st.session_state.get("n_kreis") or None
