@@ -444,6 +444,35 @@ class OfferCluster(folium.plugins.MarkerCluster):
             }
             cluster.addLayers(markers);
             cluster.addTo({{ this._parent.get_name() }});
+            // A cluster that cannot split by zooming (offices in one building, or the last
+            // zoom level) spiderfies (markercluster's default) and lists its offices.
+            if (d.list_title !== null) {
+                cluster.on("clusterclick", function (e) {
+                    var map = cluster._map, c = e.layer, b = c.getBounds();
+                    if (map.getZoom() < map.getMaxZoom()
+                        && !b.getNorthEast().equals(b.getSouthWest())) { return; }
+                    var items = c.getAllChildMarkers().map(function (mk) {
+                        return "<li>" + text(d.popup[0], mk.options.row) + "</li>";
+                    });
+                    L.popup({autoPan: false, className: "atlas-cluster-list", offset: [0, -24]})
+                        .setLatLng(c.getLatLng())
+                        .setContent("<strong>" + d.list_title + "</strong>"
+                                    + "<ul style='margin:.25rem 0;padding-inline-start:1.1rem'>"
+                                    + items.join("") + "</ul>")
+                        .openOn(map);
+                });
+            }
+            // The offer chosen with "show on map": zoom until it is free, open its popup
+            // (markers are added in chunks: wait until it is in the layer).
+            if (d.open !== null) {
+                var chosen = markers[d.open], tries = 0;
+                var openChosen = function () {
+                    if (cluster.hasLayer(chosen)) {
+                        cluster.zoomToShowLayer(chosen, function () { chosen.openPopup(); });
+                    } else if (tries++ < 100) { setTimeout(openChosen, 50); }
+                };
+                openChosen();
+            }
             return cluster;
         })();
         {% endmacro %}"""
@@ -467,6 +496,13 @@ def _encode(series: pd.Series) -> tuple[list[str], list[int] | None]:
     return [html.escape(str(v)) for v in uniques], codes.tolist()
 
 
+def _position_among(ok: pd.Series, row: int | None) -> int | None:
+    """Position of ``frame`` row ``row`` among the rows sent (those with coordinates)."""
+    if row is None or not 0 <= row < len(ok) or not bool(ok.iloc[row]):
+        return None
+    return int(ok.iloc[:row].sum())
+
+
 def add_offer_points(
     m: folium.Map,
     frame: pd.DataFrame,
@@ -477,6 +513,8 @@ def add_offer_points(
     palette: Sequence[str] = PALETTE,
     name: str = "offers",
     cluster_options: Mapping[str, Any] | None = None,
+    open_row: int | None = None,
+    cluster_list_title: str | None = None,
 ) -> OfferCluster:
     """Add all offers as ONE client-side clustered layer of circle markers.
 
@@ -503,6 +541,13 @@ def add_offer_points(
         Layer name (layer control).
     cluster_options : mapping, optional
         Extra Leaflet.markercluster options (``maxClusterRadius``, ...).
+    open_row : int, optional
+        Position (in ``frame``) of an offer whose popup opens at once, the map zoomed
+        until its marker is out of its cluster ("show on map").
+    cluster_list_title : str, optional
+        With a title, a tap on a cluster that cannot split by zooming (several offices at
+        one point, or the last zoom level) also lists its offices' names (first popup
+        field) in a popup under this title (escaped); the cluster spiderfies as well.
 
     Returns
     -------
@@ -555,6 +600,8 @@ def add_offer_points(
         "tooltip": fields.index(tooltip_field) if tooltip_field else None,
         "color": color_list,
         "palette": used_palette,
+        "open": _position_among(ok, open_row),
+        "list_title": html.escape(cluster_list_title) if cluster_list_title else None,
     }
     options = {"chunked_loading": True, "show_coverage_on_hover": False}
     options.update(cluster_options or {})

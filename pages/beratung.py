@@ -1,22 +1,36 @@
 """Find counselling: postcode or place (any script) → nearest offers, list and map."""
 
+import pandas as pd
 import streamlit as st
 
 from directory.finder import search
 from i18n import t, tn
+from i18n.localedata import language_name
 from ui.blocks import demo_banner, escape_markdown, unverified_note
-from ui.finder import choose_place, current_query, finder_map, result_cards, search_controls
+from ui.finder import (
+    FINDER_CSS,
+    choose_place,
+    current_query,
+    finder_map,
+    finder_tabs,
+    result_cards,
+    search_controls,
+    unknown_language_cards,
+)
 from ui.geolocate import near_me_button
 from ui.state import language, offers
 
 lang = language()
 frame = offers()
 
+st.html(FINDER_CSS)
 st.title(t("finder.title", lang))
-st.markdown(t("finder.intro", lang))
+query = current_query()
+if not query.q:  # after a search the results take the first screen (phones)
+    st.markdown(t("finder.intro", lang))
 demo_banner(frame, lang)
 
-query = search_controls(current_query(), lang)
+query = search_controls(query, lang)
 near_me_button(lang, choose_place)
 if query.dropped:
     st.warning(t("finder.dropped", lang), icon=":material/link_off:")
@@ -44,20 +58,34 @@ elif located.status == "not_found":
 else:
     point = located.matches[0]
     results = outcome.results
+    unknown = outcome.unknown_language
+    spoken = language_name(query.language, lang) if query.language else ""
     st.header(tn("finder.results_heading", len(results), lang))
     st.caption(escape_markdown(query.with_(q=point.label).describe(lang)))
     if results.empty:
-        st.info(t("finder.none_in_radius", lang), icon=":material/info:")
+        if outcome.at_max_radius:
+            message = t("results.none_max_radius", lang, km=query.radius_km)
+            if query.has_filters:
+                message += " " + t("results.remove_filters", lang)
+        elif query.language:
+            message = t("results.none_language", lang, language=spoken)
+        else:
+            message = t("finder.none_in_radius", lang)
+        st.info(message, icon=":material/info:")
+    shown = results if unknown is None else pd.concat([results, unknown])
+    tab_list, tab_map = finder_tabs(lang)
+    with tab_list:
+        result_cards(results, query, lang)
+        if unknown is not None and len(unknown):
+            unknown_language_cards(unknown, query, lang, spoken,
+                                   beyond=outcome.unknown_beyond_radius)  # fmt: skip
+    with tab_map:
+        finder_map(shown, point, query, lang)
     if outcome.outside_radius:
         st.caption(tn("finder.outside_radius", outcome.outside_radius, lang))
     if outcome.without_position:
         st.caption(tn("finder.without_position", outcome.without_position, lang))
     if query.open_now:
         st.caption(t("finder.open_unknown", lang))
-    tab_list, tab_map = st.tabs([t("finder.tab_list", lang), t("finder.tab_map", lang)])
-    with tab_list:
-        result_cards(results, query, lang)
-    with tab_map:
-        finder_map(results, point, query, lang)
-    unverified_note(results, lang)
+    unverified_note(shown, lang)
     st.caption(t("finder.share", lang))

@@ -8,6 +8,7 @@ written back to the URL. Nothing of a search is stored on the server or logged.
 from __future__ import annotations
 
 import folium
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -22,6 +23,20 @@ from ui.filters import param_widget, read_widgets, set_widgets
 from ui.map import popup_frame
 
 PAGE_SIZE = 20
+TAB_KEY = "finder_tab"  # the list/map tabs' state: "show on map" switches to the map
+
+# Touch targets of the finder at least 44 x 44 px (WCAG 2.5.5): tabs, buttons, inputs,
+# selects, checkbox rows and the expander; the cards' links are sized in ui.cards.
+FINDER_CSS = """
+<style>
+[data-testid=stTabs] button[role=tab]{min-height:44px;min-width:44px;padding:0 1rem}
+[data-testid=stCheckbox] label{min-height:44px;display:flex;align-items:center}
+[data-testid=stSelectbox] [data-baseweb=select]>div{min-height:44px}
+[data-testid=stTextInput] [data-baseweb=input]{min-height:44px}
+[data-testid=stMain] button[kind]{min-height:44px;min-width:44px}
+[data-testid=stExpander] summary{min-height:44px}
+</style>
+"""
 RING_PANE = "atlas_rings"  # Leaflet pane (CSS class leaflet-atlas_rings-pane)
 PREFIX = "f_"  # widget keys: f_q, f_r, f_feld, ... (see ui.filters.widget_key)
 
@@ -76,6 +91,20 @@ def select(service_id: str | None) -> None:
     write_url(query)
 
 
+def show_on_map(service_id: str, lang: str) -> None:
+    """"Show on map": select the offer and switch to the map tab (its popup opens there)."""
+    select(service_id)
+    st.session_state[TAB_KEY] = t("finder.tab_map", lang)
+
+
+def finder_tabs(lang: str):
+    """The list and map tabs; their state is kept so "show on map" can switch tabs."""
+    labels = [t("finder.tab_list", lang), t("finder.tab_map", lang)]
+    if st.session_state.get(TAB_KEY) not in (None, *labels):  # the UI language changed
+        del st.session_state[TAB_KEY]
+    return st.tabs(labels, key=TAB_KEY, on_change="ignore")
+
+
 def choose_place(label: str) -> None:
     """"Did you mean" button: search for exactly this place."""
     query = FinderQuery.from_params(st.query_params.to_dict())
@@ -94,10 +123,24 @@ def result_cards(results: pd.DataFrame, query: FinderQuery, lang: str) -> None:
         chosen = row["service_id"] == query.selected
         st.html(card_html(row, lang, selected=chosen))
         st.button(t("finder.show_on_map", lang), key=f"show_{i}_{row['service_id']}",
-                  on_click=select, args=(row["service_id"],))  # fmt: skip
+                  on_click=show_on_map, args=(row["service_id"], lang))  # fmt: skip
     if len(results) > limit:
         more = min(PAGE_SIZE, len(results) - limit)
         st.button(tn("finder.more", more, lang), key="finder_more", on_click=_show_more)
+
+
+def unknown_language_cards(unknown: pd.DataFrame, query: FinderQuery, lang: str, spoken: str,
+                           *, beyond: bool) -> None:  # fmt: skip
+    """The nearest offers whose languages are unknown, under their own heading."""
+    st.subheader(t("results.unknown_heading", lang, language=spoken))
+    st.caption(t("results.unknown_note", lang, language=spoken))
+    if beyond:
+        st.caption(t("results.unknown_beyond", lang))
+    st.html(CARD_CSS)
+    for i, (_, row) in enumerate(unknown.iterrows()):
+        st.html(card_html(row, lang, selected=row["service_id"] == query.selected))
+        st.button(t("finder.show_on_map", lang), key=f"unknown_{i}_{row['service_id']}",
+                  on_click=show_on_map, args=(row["service_id"], lang))  # fmt: skip
 
 
 def zoom_for(radius_km: int) -> int:
@@ -119,9 +162,12 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
     """
     m = maps.base_map(center=(point.lat, point.lon), zoom=zoom_for(query.radius_km))
     maps.add_district_outlines(m, load_districts())
+    chosen_at = np.flatnonzero((results["service_id"] == query.selected).to_numpy())
     maps.add_offer_points(
         m, popup_frame(results, lang),
         popup_fields=("name", "organization", "address", "kind_label", "position", "status"),
+        open_row=int(chosen_at[0]) if len(chosen_at) else None,
+        cluster_list_title=t("results.cluster_list", lang),
     )  # fmt: skip
     folium.CircleMarker(
         [point.lat, point.lon], radius=9, color="#b00020", weight=3, fill=True,
@@ -142,7 +188,9 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
     if clicked and clicked != st.session_state.get("_finder_click"):
         st.session_state["_finder_click"] = clicked
         hit = maps.offer_at(results, clicked)
-        if len(hit) and hit.iloc[0]["service_id"] != query.selected:
+        # several offers at one point: a cluster was tapped (it spiderfies and lists them);
+        # selecting one of them would re-draw the map and close the list
+        if len(hit) == 1 and hit.iloc[0]["service_id"] != query.selected:
             select(hit.iloc[0]["service_id"])
             st.rerun()
     if len(chosen):
