@@ -443,25 +443,19 @@ class OfferCluster(folium.plugins.MarkerCluster):
                 markers[i] = mk;
             }
             cluster.addLayers(markers);
-            cluster.addTo({{ this._parent.get_name() }});
-            // A cluster that cannot split by zooming (offices in one building, or the last
-            // zoom level) spiderfies (markercluster's default) and lists its offices.
-            if (d.list_title !== null) {
+            // A tapped cluster zooms in while it can split; one that cannot (offices in one
+            // building) spiderfies at once, at any zoom (markercluster itself would first zoom
+            // to the last level). The page lists those offices (st_folium reports the tap).
+            if (d.spiderfy_points) {
+                cluster.options.zoomToBoundsOnClick = false;  // read when added to the map
                 cluster.on("clusterclick", function (e) {
                     var map = cluster._map, c = e.layer, b = c.getBounds();
-                    if (map.getZoom() < map.getMaxZoom()
-                        && !b.getNorthEast().equals(b.getSouthWest())) { return; }
-                    var items = c.getAllChildMarkers().map(function (mk) {
-                        return "<li>" + text(d.popup[0], mk.options.row) + "</li>";
-                    });
-                    L.popup({autoPan: false, className: "atlas-cluster-list", offset: [0, -24]})
-                        .setLatLng(c.getLatLng())
-                        .setContent("<strong>" + d.list_title + "</strong>"
-                                    + "<ul style='margin:.25rem 0;padding-inline-start:1.1rem'>"
-                                    + items.join("") + "</ul>")
-                        .openOn(map);
+                    if (map.getZoom() >= map.getMaxZoom()) { return; }  // markercluster's own
+                    if (b.getNorthEast().equals(b.getSouthWest())) { c.spiderfy(); }
+                    else { c.zoomToBounds({padding: [24, 24]}); }
                 });
             }
+            cluster.addTo({{ this._parent.get_name() }});
             // The offer chosen with "show on map": zoom until it is free, open its popup
             // (markers are added in chunks: wait until it is in the layer).
             if (d.open !== null) {
@@ -514,7 +508,7 @@ def add_offer_points(
     name: str = "offers",
     cluster_options: Mapping[str, Any] | None = None,
     open_row: int | None = None,
-    cluster_list_title: str | None = None,
+    spiderfy_points: bool = False,
 ) -> OfferCluster:
     """Add all offers as ONE client-side clustered layer of circle markers.
 
@@ -544,10 +538,9 @@ def add_offer_points(
     open_row : int, optional
         Position (in ``frame``) of an offer whose popup opens at once, the map zoomed
         until its marker is out of its cluster ("show on map").
-    cluster_list_title : str, optional
-        With a title, a tap on a cluster that cannot split by zooming (several offices at
-        one point, or the last zoom level) also lists its offices' names (first popup
-        field) in a popup under this title (escaped); the cluster spiderfies as well.
+    spiderfy_points : bool, default False
+        A tap on a cluster of offers at one point (offices in one building) spreads them
+        out at once (spiderfy) instead of zooming to the last level first.
 
     Returns
     -------
@@ -601,7 +594,7 @@ def add_offer_points(
         "color": color_list,
         "palette": used_palette,
         "open": _position_among(ok, open_row),
-        "list_title": html.escape(cluster_list_title) if cluster_list_title else None,
+        "spiderfy_points": bool(spiderfy_points),
     }
     options = {"chunked_loading": True, "show_coverage_on_hover": False}
     options.update(cluster_options or {})

@@ -18,23 +18,33 @@ from directory.finder import FinderQuery
 from geo import maps
 from geo.boundaries import load_districts
 from i18n import t, tn
+from ui.blocks import escape_markdown
 from ui.cards import CARD_CSS, card_html
 from ui.filters import param_widget, read_widgets, set_widgets
 from ui.map import popup_frame
 
 PAGE_SIZE = 20
 TAB_KEY = "finder_tab"  # the list/map tabs' state: "show on map" switches to the map
+HERE_KEY = "_finder_here"  # the offers of the cluster tapped last (several at one point)
 
 # Touch targets of the finder at least 44 x 44 px (WCAG 2.5.5): tabs, buttons, inputs,
 # selects, checkbox rows and the expander; the cards' links are sized in ui.cards.
 FINDER_CSS = """
 <style>
-[data-testid=stTabs] button[role=tab]{min-height:44px;min-width:44px;padding:0 1rem}
+[role=tablist] [data-testid=stTab]{min-height:44px!important;min-width:44px!important;
+  padding:0 .75rem!important;justify-content:center}
 [data-testid=stCheckbox] label{min-height:44px;display:flex;align-items:center}
-[data-testid=stSelectbox] [data-baseweb=select]>div{min-height:44px}
-[data-testid=stTextInput] [data-baseweb=input]{min-height:44px}
+[data-testid=stSelectbox] [role=group]{min-height:44px}
+[data-testid=stSelectbox] [role=group] button{min-height:44px;min-width:44px}
+[data-testid=stTextInputRootElement]{min-height:44px}
+[data-testid=stTextInputRootElement] input{min-height:44px}
 [data-testid=stMain] button[kind]{min-height:44px;min-width:44px}
 [data-testid=stExpander] summary{min-height:44px}
+@media (max-width: 640px){
+  [data-testid=stMainBlockContainer]{padding-top:4.25rem}
+  [data-testid=stMain] h1{font-size:1.75rem;padding:.25rem 0 .5rem 0}
+  [data-testid=stMain] h2{font-size:1.35rem;padding:.5rem 0 .25rem 0}
+}
 </style>
 """
 RING_PANE = "atlas_rings"  # Leaflet pane (CSS class leaflet-atlas_rings-pane)
@@ -73,7 +83,8 @@ def search_controls(query: FinderQuery, lang: str) -> FinderQuery:
         param_widget(params["q"], lang, prefix=PREFIX, max_chars=MAX_QUERY_LENGTH,
                      placeholder=t("finder.search_placeholder", lang))  # fmt: skip
         st.form_submit_button(t("finder.search_button", lang), type="primary")
-    with st.expander(t("finder.filters", lang), expanded=query.has_filters):
+    # open with the filters of a shared link, but not over the results of a search (phones)
+    with st.expander(t("finder.filters", lang), expanded=query.has_filters and not query.q):
         for param in params:
             if param.widget and param.widget != "text":
                 param_widget(param, lang, prefix=PREFIX)
@@ -102,7 +113,7 @@ def finder_tabs(lang: str):
     labels = [t("finder.tab_list", lang), t("finder.tab_map", lang)]
     if st.session_state.get(TAB_KEY) not in (None, *labels):  # the UI language changed
         del st.session_state[TAB_KEY]
-    return st.tabs(labels, key=TAB_KEY, on_change="ignore")
+    return st.tabs(labels, key=TAB_KEY, on_change="rerun")
 
 
 def choose_place(label: str) -> None:
@@ -167,7 +178,7 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
         m, popup_frame(results, lang),
         popup_fields=("name", "organization", "address", "kind_label", "position", "status"),
         open_row=int(chosen_at[0]) if len(chosen_at) else None,
-        cluster_list_title=t("results.cluster_list", lang),
+        spiderfy_points=True,
     )  # fmt: skip
     folium.CircleMarker(
         [point.lat, point.lon], radius=9, color="#b00020", weight=3, fill=True,
@@ -188,10 +199,24 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
     if clicked and clicked != st.session_state.get("_finder_click"):
         st.session_state["_finder_click"] = clicked
         hit = maps.offer_at(results, clicked)
-        # several offers at one point: a cluster was tapped (it spiderfies and lists them);
-        # selecting one of them would re-draw the map and close the list
+        # several offers at one point: a cluster was tapped. It spiderfies on the map and
+        # its offices are listed below; selecting one of them would re-draw the map.
+        st.session_state[HERE_KEY] = tuple(hit["service_id"]) if len(hit) > 1 else ()
         if len(hit) == 1 and hit.iloc[0]["service_id"] != query.selected:
             select(hit.iloc[0]["service_id"])
             st.rerun()
+    here = results[results["service_id"].isin(st.session_state.get(HERE_KEY, ()))]
+    if len(here) > 1:
+        offices_here(here, lang)
     if len(chosen):
         st.html(CARD_CSS + card_html(chosen.iloc[0], lang, selected=True))
+
+
+def offices_here(here: pd.DataFrame, lang: str) -> None:
+    """The offices of a tapped cluster at one point (e.g. one building), one button each:
+    a tap selects the office (its card shows below the map)."""
+    with st.container(key="finder_here"):
+        st.subheader(t("results.cluster_list", lang))
+        for i, (_, row) in enumerate(here.iterrows()):
+            st.button(escape_markdown(str(row.get("name") or "")), key=f"here_{i}",
+                      on_click=select, args=(row["service_id"],), width="stretch")  # fmt: skip
