@@ -432,6 +432,11 @@ class OfferCluster(folium.plugins.MarkerCluster):
                 }
                 return parts.join("<br>");
             }
+            // A tapped marker spread out of its cluster (spiderfied) is reported to the page
+            // at its office's position, not at the end of its leg (after its popup opened).
+            function atHome(e) {
+                if (this._preSpiderfyLatlng) { e.latlng = this._preSpiderfyLatlng; }
+            }
             var n = d.lat.length, markers = new Array(n);
             for (var i = 0; i < n; i++) {
                 var mk = L.circleMarker([d.lat[i], d.lon[i]], {
@@ -440,6 +445,7 @@ class OfferCluster(folium.plugins.MarkerCluster):
                 });
                 if (d.tooltip !== null) { mk.bindTooltip(text(d.tooltip, i)); }
                 mk.bindPopup(popup);
+                mk.on("click", atHome);
                 markers[i] = mk;
             }
             cluster.addLayers(markers);

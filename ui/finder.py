@@ -194,14 +194,22 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
         m.location = [row["lat"], row["lon"]]
     st.caption(t("finder.map_label", lang))
     out = st_folium(m, key="finder_map", height=460, use_container_width=True,
-                    returned_objects=["last_object_clicked"])  # fmt: skip
-    clicked = (out or {}).get("last_object_clicked")
-    if clicked and clicked != st.session_state.get("_finder_click"):
-        st.session_state["_finder_click"] = clicked
+                    returned_objects=["last_object_clicked", "last_object_clicked_tooltip",
+                                      "last_object_clicked_count"])  # fmt: skip
+    out = out or {}
+    clicked = out.get("last_object_clicked")
+    tap = (clicked, out.get("last_object_clicked_count"))
+    if clicked and tap != st.session_state.get("_finder_click"):
+        st.session_state["_finder_click"] = tap
         hit = maps.offer_at(results, clicked)
-        # several offers at one point: a cluster was tapped. It spiderfies on the map and
-        # its offices are listed below; selecting one of them would re-draw the map.
+        # several offers at one point: a cluster was tapped (it spiderfies on the map, its
+        # offices are listed below; picking one would re-draw the map and fold it), or one
+        # of its spread-out markers, told apart by its tooltip (the office's name)
         st.session_state[HERE_KEY] = tuple(hit["service_id"]) if len(hit) > 1 else ()
+        if len(hit) > 1 and out.get("last_object_clicked_tooltip"):
+            named = hit[hit["name"].astype("string").str.strip()
+                        == str(out["last_object_clicked_tooltip"]).strip()]  # fmt: skip
+            hit = named if len(named) == 1 else hit
         if len(hit) == 1 and hit.iloc[0]["service_id"] != query.selected:
             select(hit.iloc[0]["service_id"])
             st.rerun()
