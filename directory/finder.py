@@ -171,7 +171,9 @@ def _unknown_language(offers: pd.DataFrame, query: FinderQuery, point, *,
                       now: datetime | None) -> tuple[pd.DataFrame, bool]:  # fmt: skip
     """The nearest offers matching ``query`` but its language, whose languages are unknown."""
     others = query.with_(language=None).apply(offers, now=now)
-    unknown = others[others["languages"].map(lambda v: v is None or len(v) == 0)]
+    none_known = np.fromiter((v is None or len(v) == 0 for v in others["languages"]),
+                             dtype=bool, count=len(others))  # fmt: skip
+    unknown = others.iloc[np.flatnonzero(none_known)]
     lats = pd.to_numeric(unknown["lat"], errors="coerce").to_numpy(dtype=float)
     lons = pd.to_numeric(unknown["lon"], errors="coerce").to_numpy(dtype=float)
     dist = haversine_km(point.lat, point.lon, lats, lons)

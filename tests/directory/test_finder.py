@@ -200,3 +200,10 @@ def test_the_largest_radius_is_known():
     assert search(TIED, FinderQuery.from_params({"q": "Göttingen", "r": str(MAX_RADIUS)})
                   ).at_max_radius  # fmt: skip
     assert not search(TIED, FinderQuery.from_params({"q": "Göttingen"})).at_max_radius
+
+
+def test_unknown_language_list_is_empty_when_nothing_else_matches():
+    # found by the page property test: no offer left without the language filter
+    outcome = search(TIED, FinderQuery.from_params({"q": "Göttingen", "art": "kommunal",
+                                                   "sprache": "fa"}))  # fmt: skip
+    assert outcome.results.empty and outcome.unknown_language.empty
