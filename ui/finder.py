@@ -178,7 +178,7 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
         m, popup_frame(results, lang),
         popup_fields=("name", "organization", "address", "kind_label", "position", "status"),
         open_row=int(chosen_at[0]) if len(chosen_at) else None,
-        spiderfy_points=True,
+        spiderfy_points=True, call_field="call",
     )  # fmt: skip
     folium.CircleMarker(
         [point.lat, point.lon], radius=9, color="#b00020", weight=3, fill=True,

@@ -1,0 +1,27 @@
+"""Call links in map popups: only tel: URIs of E.164 numbers reach the browser."""
+
+import pandas as pd
+import pytest
+
+from geo import maps
+
+BAD = ["javascript:alert(1)", "tel:0551 55766", "tel:+49551\"><img src=x>", "https://x.de",
+       "tel:+49", None, float("nan"), 12]  # fmt: skip
+
+
+@pytest.mark.parametrize("bad", BAD)
+def test_only_e164_tel_links_reach_the_popup(bad):
+    frame = pd.DataFrame({"lat": [52.0, 52.1], "lon": [9.0, 9.1], "name": ["A", "B"],
+                          "call": ["tel:+4955155766;ext=12", bad],
+                          "call_text": ["0551 55766-12", "<b>x</b>"]})  # fmt: skip
+    layer = maps.add_offer_points(maps.base_map(tiles=maps.TileConfig(None, "")), frame,
+                                  popup_fields=("name",), call_field="call")  # fmt: skip
+    assert layer.payload["call"] == ["tel:+4955155766;ext=12", ""]
+    assert layer.payload["call_text"] == ["0551 55766-12", ""]
+
+
+def test_without_a_call_field_no_links_are_sent():
+    frame = pd.DataFrame({"lat": [52.0], "lon": [9.0], "name": ["A"]})
+    layer = maps.add_offer_points(maps.base_map(tiles=maps.TileConfig(None, "")), frame,
+                                  popup_fields=("name",))  # fmt: skip
+    assert layer.payload["call"] is None
