@@ -432,9 +432,9 @@ class OfferCluster(folium.plugins.MarkerCluster):
                     if (v) { parts.push(f === 0 ? "<strong>" + v + "</strong>" : v); }
                 }
                 if (d.call !== null && d.call[i]) {  // tel: + E.164 (checked on the server)
-                    parts.push("<a href=\"" + d.call[i] + "\" dir=\"ltr\" "
-                               + "style=\"display:inline-block;min-height:44px;line-height:44px\">"
-                               + "\u260e " + d.call_text[i] + "</a>");
+                    parts.push('<a href="' + d.call[i] + '" dir="ltr" style="display:'
+                               + 'inline-block;min-height:44px;line-height:44px">\u260e '
+                               + d.call_text[i] + "</a>");
                 }
                 return parts.join("<br>");
             }
