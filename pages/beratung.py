@@ -4,13 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from directory.finder import search
-from i18n import t, tn
+from i18n import t, t_easy, tn_easy
 from i18n.localedata import language_name
 from ui.blocks import demo_banner, escape_markdown, unverified_note
 from ui.finder import (
     FINDER_CSS,
     choose_place,
     current_query,
+    easy_switch,
     finder_map,
     finder_tabs,
     result_cards,
@@ -24,24 +25,25 @@ lang = language()
 frame = offers()
 
 st.html(FINDER_CSS)
-st.title(t("finder.title", lang))
 query = current_query()
+easy = easy_switch(lang)  # German Leichte Sprache (ls=1); every finder text below follows it
+st.title(t_easy("finder.title", lang, easy))
 if not query.q:  # after a search the results take the first screen (phones)
-    st.markdown(t("finder.intro", lang))
+    st.markdown(t_easy("finder.intro", lang, easy))
 demo_banner(frame, lang)
 
-query = search_controls(query, lang)
+query = search_controls(query, lang, easy)
 near_me_button(lang, choose_place)
 if query.dropped:
-    st.warning(t("finder.dropped", lang), icon=":material/link_off:")
+    st.warning(t_easy("finder.dropped", lang, easy), icon=":material/link_off:")
 outcome = search(frame, query)
 located = outcome.located
 
 if located.status == "empty":
-    st.caption(t("finder.empty_hint", lang))
-    st.caption(t("finder.near_me_privacy", lang))
+    st.caption(t_easy("finder.empty_hint", lang, easy))
+    st.caption(t_easy("finder.near_me_privacy", lang, easy))
 elif located.status == "ambiguous":
-    st.markdown(t("finder.ambiguous", lang))
+    st.markdown(t_easy("finder.ambiguous", lang, easy))
     for i, match in enumerate(located.matches):
         st.button(escape_markdown(match.label), key=f"choice_{i}", on_click=choose_place,
                   args=(match.label,))  # fmt: skip
@@ -49,9 +51,9 @@ elif located.status == "not_found":
     key = "finder.postcode_not_in_area" if located.reason == "postcode_not_in_area" else (
         "finder.not_found")  # fmt: skip
     # the visitor's text is quoted: escaped, so it can never become a link or an image
-    st.error(t(key, lang, q=escape_markdown(query.q)), icon=":material/search_off:")
+    st.error(t_easy(key, lang, easy, q=escape_markdown(query.q)), icon=":material/search_off:")
     if located.suggestions:
-        st.markdown(t("finder.suggestions", lang))
+        st.markdown(t_easy("finder.suggestions", lang, easy))
         for i, name in enumerate(located.suggestions):
             st.button(escape_markdown(name), key=f"suggest_{i}", on_click=choose_place,
                       args=(name,))  # fmt: skip
@@ -60,7 +62,7 @@ else:
     results = outcome.results
     unknown = outcome.unknown_language
     spoken = language_name(query.language, lang) if query.language else ""
-    st.header(tn("finder.results_heading", len(results), lang))
+    st.header(tn_easy("finder.results_heading", len(results), lang, easy))
     st.caption(escape_markdown(query.with_(q=point.label).describe(lang)))
     if results.empty:
         if outcome.at_max_radius:
@@ -70,7 +72,7 @@ else:
         elif query.language:
             message = t("results.none_language", lang, language=spoken)
         else:
-            message = t("finder.none_in_radius", lang)
+            message = t_easy("finder.none_in_radius", lang, easy)
         st.info(message, icon=":material/info:")
     shown = results if unknown is None else pd.concat([results, unknown])
     tab_list, tab_map = finder_tabs(lang)
@@ -82,10 +84,10 @@ else:
     with tab_map:
         finder_map(shown, point, query, lang)
     if outcome.outside_radius:
-        st.caption(tn("finder.outside_radius", outcome.outside_radius, lang))
+        st.caption(tn_easy("finder.outside_radius", outcome.outside_radius, lang, easy))
     if outcome.without_position:
-        st.caption(tn("finder.without_position", outcome.without_position, lang))
+        st.caption(tn_easy("finder.without_position", outcome.without_position, lang, easy))
     if query.open_now:
-        st.caption(t("finder.open_unknown", lang))
-    unverified_note(shown, lang)
-    st.caption(t("finder.share", lang))
+        st.caption(t_easy("finder.open_unknown", lang, easy))
+    unverified_note(shown, lang, easy)
+    st.caption(t_easy("finder.share", lang, easy))

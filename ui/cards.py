@@ -17,8 +17,9 @@ import pandas as pd
 from directory import phones, routes
 from directory.hours import format_hours
 from directory.taxonomy import KIND_IDS
-from i18n import t
+from i18n import t, t_easy
 from i18n.localedata import format_km, language_name, weekday_names
+from ui.plain import kind_about, kind_name
 
 #: Stored codes the cards label; any other stored value is shown as unknown (never raises).
 PRECISIONS = ("address", "postcode", "place")
@@ -47,6 +48,7 @@ CARD_CSS = """
 .atlas-card h3{font-size:1.15rem;margin:0 0 .25rem 0;padding:0}
 .atlas-card p{margin:.2rem 0}
 .atlas-card .atlas-muted{color:#4a5260;font-size:.9rem}
+.atlas-card .atlas-kind-about{font-size:.95rem}
 .atlas-card .atlas-actions{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:.5rem}
 .atlas-card .atlas-actions a{display:inline-flex;align-items:center;min-height:44px;
   min-width:44px;padding:0 .8rem;border:1px solid #0b5cad;border-radius:.4rem;
@@ -147,23 +149,29 @@ def _distance(row: pd.Series, lang: str) -> str:
     return escape(t(key, lang, km=format_km(float(km), lang)))
 
 
-def _hours(row: pd.Series, lang: str) -> str:
+def _hours(row: pd.Series, lang: str, easy: bool = False) -> str:
     hours = row.get("opening_hours")
+    unknown = escape(t_easy("card.hours_unknown", lang, easy))
     if not hours:
-        return escape(t("card.hours_unknown", lang))
+        return unknown
     lines = format_hours(hours, weekday_names(lang), group_days=False)
     if hours.get("by_appointment"):
-        lines.append(t("card.by_appointment", lang))
+        lines.append(t_easy("card.by_appointment", lang, easy))
     if hours.get("note"):
         lines.append(hours["note"])
-    return "<br>".join(escape(line) for line in lines) or escape(t("card.hours_unknown", lang))
+    return "<br>".join(escape(line) for line in lines) or unknown
 
 
-def card_html(row: pd.Series, lang: str, *, selected: bool = False) -> str:
-    """One result card as HTML; every value from the store is escaped."""
+def card_html(row: pd.Series, lang: str, *, selected: bool = False, easy: bool = False) -> str:
+    """One result card as HTML; every value from the store is escaped.
+
+    The kind reads in plain words (its plain name, then one line on what happens there, who
+    may go and whether it is free: ``ui/plain.py``); ``easy`` gives the German
+    Leichte-Sprache texts.
+    """
     name = escape(row.get("name") or "")
     org = row.get("organization")
-    kind = escape(kind_label(row.get("kind"), lang))
+    kind = escape(kind_name(row.get("kind"), lang, easy))
     css = "atlas-card atlas-selected" if selected else "atlas-card"
     parts = [f'<article class="{css}">', f'<h3 lang="de" dir="auto">{name}</h3>']
     if org and org != row.get("name"):
@@ -171,6 +179,9 @@ def card_html(row: pd.Series, lang: str, *, selected: bool = False) -> str:
     head = " · ".join(x for x in (_distance(row, lang), kind) if x)
     if head:
         parts.append(f"<p><strong>{head}</strong></p>")
+    about = kind_about(row.get("kind"), lang, easy)
+    if about:
+        parts.append(f'<p class="atlas-kind-about">{escape(about)}</p>')
     address = _address(row, lang)
     if address:
         # an office placed at its place's centre is said so by the distance line
@@ -182,16 +193,18 @@ def card_html(row: pd.Series, lang: str, *, selected: bool = False) -> str:
     languages = row.get("languages") or ()
     langs = ", ".join(language_name(c, lang) for c in languages) or t("card.unknown", lang)
     parts.append(f"<p>{escape(t('card.languages', lang))}: {escape(langs)}</p>")
-    parts.append(f"<p>{escape(t('card.hours', lang))}:<br>{_hours(row, lang)}</p>")
+    hours_label = escape(t_easy("card.hours", lang, easy))
+    parts.append(f"<p>{hours_label}:<br>{_hours(row, lang, easy)}</p>")
     access = row.get("accessibility") if row.get("accessibility") in ACCESS else "unknown"
     access_text = t(f"card.access_{access}", lang)
     if row.get("accessibility_note"):
         access_text += f" – {row['accessibility_note']}"
-    parts.append(f"<p>{escape(t('card.accessibility', lang))}: {escape(access_text)}</p>")
+    access_label = escape(t_easy("card.accessibility", lang, easy))
+    parts.append(f"<p>{access_label}: {escape(access_text)}</p>")
     parts.append(_actions(row, lang))
     if routes.placement(row) == "place":
         parts.append(f'<p class="atlas-muted">{escape(t("results.place_only", lang))}</p>')
-    parts.append(_source(row, lang))
+    parts.append(_source(row, lang, easy))
     parts.append("</article>")
     return "\n".join(parts)
 
@@ -220,18 +233,19 @@ def _actions(row: pd.Series, lang: str) -> str:
     return f'<p class="atlas-actions">{"".join(links)}</p>' if links else ""
 
 
-def _source(row: pd.Series, lang: str) -> str:
+def _source(row: pd.Series, lang: str, easy: bool = False) -> str:
     if row.get("is_demo"):
         return f'<p class="atlas-muted">{escape(t("map.demo", lang))}</p>'
     bits = []
     url = safe_url(row.get("source_url"))
     if url:
         host = urlsplit(url).netloc
-        bits.append(f"{escape(t('map.source', lang))}: {_link(url, host)}")
+        bits.append(f"{escape(t_easy('map.source', lang, easy))}: {_link(url, host)}")
     if row.get("source_date"):
-        bits.append(f"{escape(t('map.source_date', lang))}: {escape(str(row['source_date']))}")
+        stand = escape(t_easy("map.source_date", lang, easy))
+        bits.append(f"{stand}: {escape(str(row['source_date']))}")
     if row.get("verification") == "verified" and row.get("assured_date"):
         bits.append(escape(t("card.verified_on", lang, date=str(row["assured_date"]))))
     elif row.get("verification") != "verified":
-        bits.append(escape(t("map.unverified", lang)))
+        bits.append(escape(t_easy("map.unverified", lang, easy)))
     return f'<p class="atlas-muted">{" · ".join(bits)}</p>' if bits else ""
