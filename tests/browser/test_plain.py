@@ -23,8 +23,11 @@ def test_leichte_sprache_on_a_phone(phone_page):
     cards = page.locator("[role=tabpanel] article.atlas-card")
     cards.first.wait_for(timeout=30_000)
     assert page.locator("h1").first.inner_text() == GERMAN["finder.title.ls"]
-    # the chosen field's explanation in Leichte Sprache stands under the filter
+    # the chosen field's explanation in Leichte Sprache stands under the filter (the filter
+    # panel is closed after a search, so the first result shows: open it)
+    page.locator("[data-testid=stExpander] summary").first.click()
     note = page.get_by_text(field_about("beruf", "de", easy=True), exact=True)
+    note.wait_for(timeout=10_000)
     assert note.is_visible()
     # every card explains its kind in one line
     n = cards.count()
