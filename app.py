@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from directory.filters import BY_NAME
 from geo.maps import use_local_assets
 from i18n import direction, t
 from ui.errors import run_page
-from ui.page_language import set_page_language
+from ui.page_language import shell_bar
 from ui.shell import require_shell
 from ui.state import language
 
@@ -27,27 +26,8 @@ st.set_page_config(
 require_shell(entry=True)
 use_local_assets()
 
-lang = language()
-
-
-def _switch_language() -> None:
-    """Widget callback: runs before the rerun, so the whole page renders in the new language."""
-    chosen = st.session_state["language_switch"]
-    st.session_state["lang"] = chosen
-    st.query_params["lang"] = chosen
-
-
-LANG = BY_NAME["lang"]  # the registry's definition of the URL parameter ``lang``
-st.session_state["language_switch"] = lang
-with st.sidebar:
-    st.selectbox(
-        LANG.label(lang),
-        LANG.choices,
-        format_func=lambda code: LANG.option(code, lang),
-        key="language_switch",
-        on_change=_switch_language,
-    )
-set_page_language(lang)
+lang = language()  # URL, else this session's choice, else the browser's Accept-Language
+shell_bar(lang)  # language switch at the top of every page, <html lang/dir>, Streamlit labels
 
 # Streamlit fades captions and quotes (2.9:1 on white, below WCAG AA); use 7.9:1 instead.
 st.markdown(

@@ -4,8 +4,16 @@ import streamlit as st
 
 from directory.finder import search
 from i18n import t, tn
+from i18n.localedata import isolate
 from ui.blocks import demo_banner, escape_markdown, unverified_note
-from ui.finder import choose_place, current_query, finder_map, result_cards, search_controls
+from ui.finder import (
+    choose_place,
+    current_query,
+    finder_map,
+    place_echo,
+    result_cards,
+    search_controls,
+)
 from ui.geolocate import near_me_button
 from ui.state import language, offers
 
@@ -35,7 +43,7 @@ elif located.status == "not_found":
     key = "finder.postcode_not_in_area" if located.reason == "postcode_not_in_area" else (
         "finder.not_found")  # fmt: skip
     # the visitor's text is quoted: escaped, so it can never become a link or an image
-    st.error(t(key, lang, q=escape_markdown(query.q)), icon=":material/search_off:")
+    st.error(t(key, lang, q=escape_markdown(isolate(query.q))), icon=":material/search_off:")
     if located.suggestions:
         st.markdown(t("finder.suggestions", lang))
         for i, name in enumerate(located.suggestions):
@@ -45,7 +53,8 @@ else:
     point = located.matches[0]
     results = outcome.results
     st.header(tn("finder.results_heading", len(results), lang))
-    st.caption(escape_markdown(query.with_(q=point.label).describe(lang)))
+    # the place in the visitor's own script (and the place found, if it reads differently)
+    st.caption(escape_markdown(query.with_(q=place_echo(query.q, point.label)).describe(lang)))
     if results.empty:
         st.info(t("finder.none_in_radius", lang), icon=":material/info:")
     if outcome.outside_radius:

@@ -17,6 +17,7 @@ from directory.finder import FinderQuery
 from geo import maps
 from geo.boundaries import load_districts
 from i18n import t, tn
+from i18n.localedata import isolate
 from ui.cards import CARD_CSS, card_html
 from ui.filters import param_widget, read_widgets, set_widgets
 from ui.map import popup_frame
@@ -36,6 +37,23 @@ def current_query() -> FinderQuery:
             st.session_state["_finder_limit"] = PAGE_SIZE
         st.session_state["_finder_url"] = query.to_params()
     return query
+
+
+def place_echo(typed: str, label: str) -> str:
+    """The searched place as the visitor wrote it: their own text, with the place found
+    added when it reads differently (``حانوفر (Hannover)``; ``hannover`` → ``Hannover``).
+    Each part is bidi-isolated, so Latin and Arabic script do not reorder each other.
+    Plain text: the caller escapes it for markdown or HTML.
+
+    >>> place_echo("hannover", "Hannover") == isolate("Hannover")
+    True
+    >>> place_echo("حانوفر", "Hannover") == isolate("حانوفر") + " (" + isolate("Hannover") + ")"
+    True
+    """
+    typed, label = " ".join(typed.split()), " ".join(label.split())
+    if not typed or typed.casefold() in label.casefold():
+        return isolate(label)
+    return f"{isolate(typed)} ({isolate(label)})"
 
 
 def write_url(query: FinderQuery, *, widgets_match: bool = False) -> None:
