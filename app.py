@@ -27,28 +27,30 @@ require_shell(entry=True)
 use_local_assets()
 
 lang = language()  # URL, else this session's choice, else the browser's Accept-Language
-shell_bar(lang)  # language switch at the top of every page, <html lang/dir>, Streamlit labels
 
+# Style-only st.html goes to Streamlit's event container: it takes no space on the page.
 # Streamlit fades captions and quotes (2.9:1 on white, below WCAG AA); use 7.9:1 instead.
-st.markdown(
+st.html(
     "<style>[data-testid='stCaptionContainer'],[data-testid='stMain'] blockquote"
-    "{color:#4a5260 !important;opacity:1 !important}</style>",
-    unsafe_allow_html=True,
+    "{color:#4a5260 !important;opacity:1 !important}</style>"
 )
 if direction(lang) == "rtl":
     # <html dir="rtl"> (ui/page_language.py) is for assistive technology and the browser;
     # Streamlit's frame (sidebar collapse, header) is not built for it and stays ltr, while
     # the content and the sidebar's content run right to left. Streamlit sets
-    # text-align:left on headings and captions: override them explicitly.
-    st.markdown(
+    # text-align:left on headings and captions: override them explicitly — except where an
+    # element says its own direction (German data: dir="auto" runs left to right, so its
+    # punctuation stays in place, and is aligned with the page).
+    st.html(
         "<style>[data-testid='stApp']{direction:ltr}"
         "[data-testid='stMain'] .block-container,[data-testid='stSidebar']"
         "{direction:rtl;text-align:right}"
         "[data-testid='stMain'] .block-container :is(h1,h2,h3,h4,h5,h6,p,li,label,"
-        "[data-testid='stCaptionContainer'],[data-testid='stMarkdownContainer'])"
-        "{direction:rtl;text-align:start}</style>",
-        unsafe_allow_html=True,
+        "[data-testid='stCaptionContainer'],[data-testid='stMarkdownContainer']):not([dir])"
+        "{direction:rtl;text-align:start}"
+        "[data-testid='stMain'] .block-container [lang='de'][dir]{text-align:right}</style>"
     )
+shell_bar(lang)  # language switch at the top of every page, <html lang/dir>, Streamlit labels
 
 PAGES = [
     st.Page("pages/start.py", title=t("nav.start", lang), icon=":material/home:",

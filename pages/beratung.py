@@ -7,10 +7,11 @@ from i18n import t, tn
 from i18n.localedata import isolate
 from ui.blocks import demo_banner, escape_markdown, unverified_note
 from ui.finder import (
+    DESCRIBE_CSS,
     choose_place,
     current_query,
+    describe_html,
     finder_map,
-    place_echo,
     result_cards,
     search_controls,
 )
@@ -54,7 +55,7 @@ else:
     results = outcome.results
     st.header(tn("finder.results_heading", len(results), lang))
     # the place in the visitor's own script (and the place found, if it reads differently)
-    st.caption(escape_markdown(query.with_(q=place_echo(query.q, point.label)).describe(lang)))
+    st.html(DESCRIBE_CSS + describe_html(query, point.label, lang))
     if results.empty:
         st.info(t("finder.none_in_radius", lang), icon=":material/info:")
     if outcome.outside_radius:

@@ -3,6 +3,7 @@ and where each kind of visitor goes."""
 
 import streamlit as st
 
+from directory.filters import MAX_QUERY_LENGTH
 from i18n import t
 from ui import netzwerke as netz
 from ui.blocks import demo_banner
@@ -13,6 +14,13 @@ frame = offers()
 ctx = netz.context()
 
 st.title(t("app.title", lang))
+# A newcomer on a phone comes for counselling: the finder's search box on the first screen.
+with st.form("start_search", border=False, enter_to_submit=True):
+    typed = st.text_input(t("finder.search_label", lang), key="start_q",
+                          max_chars=MAX_QUERY_LENGTH,
+                          placeholder=t("finder.search_placeholder", lang))  # fmt: skip
+    if st.form_submit_button(t("finder.search_button", lang), type="primary") and typed.strip():
+        st.switch_page("pages/beratung.py", query_params={"q": typed.strip(), "lang": lang})
 st.markdown(t("start.intro", lang))
 demo_banner(frame, lang)
 

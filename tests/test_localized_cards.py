@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from directory.finder import FinderQuery
 from i18n import LANGUAGES, t, tn
 from i18n.localedata import (
     DIGITS,
@@ -28,7 +29,7 @@ from i18n.localedata import (
 from tests.strategies import examples
 from tests.test_cards import row
 from ui.cards import card_html
-from ui.finder import place_echo
+from ui.finder import describe_html
 
 WESTERN = re.compile(r"[0-9]")
 ALL_CODES = (*LANGUAGES, "pl", "ro", "bg", "ku", "ti", "ps")  # registered or about to be
@@ -106,9 +107,13 @@ def test_quotes_from_cldr_with_bidi_isolation():
 
 
 def test_place_is_echoed_in_the_script_the_visitor_typed():
-    assert place_echo("حانوفر", "Hannover") == f"{FSI}حانوفر{PDI} ({FSI}Hannover{PDI})"
-    assert place_echo("  hannover ", "Hannover") == f"{FSI}Hannover{PDI}"
-    assert "حانوفر" in t("finder.describe", "ar", radius=25, place=place_echo("حانوفر", "Hannover"))
+    html = describe_html(FinderQuery.from_params({"q": "هانوفر", "r": "50"}), "Hannover", "fa")
+    assert html == ('<p class="atlas-describe">شعاع ۵۰ کیلومتر در اطراف <bdi>هانوفر</bdi> '
+                    '(<bdi lang="de">Hannover</bdi>)</p>')
+    same = describe_html(FinderQuery.from_params({"q": " hannover"}), "Hannover", "ar")
+    assert '<bdi lang="de">Hannover</bdi>' in same and "hannover" not in same
+    evil = describe_html(FinderQuery.from_params({"q": "<b>x</b>"}), "Göttingen", "de")
+    assert "<b>" not in evil and "&lt;b&gt;x&lt;/b&gt;" in evil
 
 
 def _german_card(**kw):

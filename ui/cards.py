@@ -204,7 +204,7 @@ def _actions(row: pd.Series, lang: str) -> str:
     href = tel_href(phone) if phone else None
     if href:
         shown = phones.display_phone(phone, lang)  # national format; the link dials E.164
-        label = t("card.call", lang, number=digits_label(shown))
+        label = t("card.call", lang, number=localize_digits(digits_label(shown), lang))
         links.append(_link(href, f"☎ {shown}", label=label, external=False, ltr=True,
                            data_lang="de"))  # the number stays as written: German data
     email = row.get("email")

@@ -7,6 +7,8 @@ written back to the URL. Nothing of a search is stored on the server or logged.
 
 from __future__ import annotations
 
+from html import escape
+
 import folium
 import pandas as pd
 import streamlit as st
@@ -17,7 +19,6 @@ from directory.finder import FinderQuery
 from geo import maps
 from geo.boundaries import load_districts
 from i18n import t, tn
-from i18n.localedata import isolate
 from ui.cards import CARD_CSS, card_html
 from ui.filters import param_widget, read_widgets, set_widgets
 from ui.map import popup_frame
@@ -39,21 +40,28 @@ def current_query() -> FinderQuery:
     return query
 
 
-def place_echo(typed: str, label: str) -> str:
-    """The searched place as the visitor wrote it: their own text, with the place found
-    added when it reads differently (``حانوفر (Hannover)``; ``hannover`` → ``Hannover``).
-    Each part is bidi-isolated, so Latin and Arabic script do not reorder each other.
-    Plain text: the caller escapes it for markdown or HTML.
+_PLACE = "\x00"  # stands for the place while the sentence is escaped
 
-    >>> place_echo("hannover", "Hannover") == isolate("Hannover")
-    True
-    >>> place_echo("حانوفر", "Hannover") == isolate("حانوفر") + " (" + isolate("Hannover") + ")"
-    True
+
+def describe_html(query: FinderQuery, label: str, lang: str) -> str:
+    """The sentence under the results heading as escaped HTML: the place as the visitor
+    typed it (``<bdi>``) and, if it reads differently, the place found — German data, so
+    ``<bdi lang="de">``.
+
+    >>> from directory.finder import FinderQuery
+    >>> print(describe_html(FinderQuery.from_params({"q": "هانوفر"}), "Hannover", "ar"))
+    <p class="atlas-describe">نطاق 25 كم حول <bdi>هانوفر</bdi> (<bdi lang="de">Hannover</bdi>)</p>
     """
-    typed, label = " ".join(typed.split()), " ".join(label.split())
-    if not typed or typed.casefold() in label.casefold():
-        return isolate(label)
-    return f"{isolate(typed)} ({isolate(label)})"
+    typed, label = " ".join(query.q.split()), " ".join(label.split())
+    found = f'<bdi lang="de">{escape(label)}</bdi>'
+    if typed and typed.casefold() not in label.casefold():
+        found = f"<bdi>{escape(typed)}</bdi> ({found})"
+    sentence = escape(query.with_(q=_PLACE).describe(lang).replace(_PLACE, "\x01", 1))
+    sentence = sentence.replace(_PLACE, "").replace("\x01", found)
+    return f'<p class="atlas-describe">{sentence}</p>'
+
+
+DESCRIBE_CSS = ("<style>.atlas-describe{color:#4a5260;font-size:.875rem;margin:0}</style>")
 
 
 def write_url(query: FinderQuery, *, widgets_match: bool = False) -> None:

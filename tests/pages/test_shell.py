@@ -113,3 +113,15 @@ def test_info_page_in_other_languages_keeps_the_lsn_attribution(app, lang):
     assert ATTRIBUTION.split(";")[0].replace("(", "").replace(")", "") in (
         text.replace("\\", "").replace("(", "").replace(")", ""))
     assert "Prinzenstraße 5, 30159 Hannover" in text
+
+
+def test_start_page_search_box_opens_the_finder_with_the_place(app):
+    app.query_params["lang"] = "fa"
+    app.run()
+    box = app.text_input(key="start_q")
+    assert box.label == catalogue("fa")["finder.search_label"]  # the finder's label, in Persian
+    box.set_value("هانوفر")
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.query_params["q"] in (["هانوفر"], "هانوفر")
+    assert app.title[0].value == catalogue("fa")["finder.title"]
