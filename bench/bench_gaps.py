@@ -43,9 +43,9 @@ import pandas as pd  # noqa: E402
 
 from bench.timing import timeit_ms  # noqa: E402
 from directory import query as dquery  # noqa: E402
+from directory.bootstrap import load_default_content, open_store  # noqa: E402
 from directory.demo import insert_demo  # noqa: E402
 from directory.gaps import GapQuery, run  # noqa: E402
-from directory.store import Store  # noqa: E402
 from geo import access, sites  # noqa: E402
 from geo.gaps import place_table  # noqa: E402
 
@@ -127,10 +127,9 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench_gaps_") as tmp:
         url = f"sqlite:///{Path(tmp) / 'atlas.sqlite'}"
-        store = Store(url)
-        store.create_schema()
+        store = open_store(url, default_content=False)
         insert_demo(store, args.n, seed=1)
-        store.ensure_seeded()
+        load_default_content(store)  # the app does this too: adds the default real content
         frame = dquery.offers_frame(store)
         q = GapQuery(field=FIELD, include_demo=True)
         outcome = run(frame, q)

@@ -55,6 +55,9 @@ LANGUAGES: dict[str, Language] = {
     "tr": Language("tr", "Türkçe"),
     "ru": Language("ru", "Русский"),
     "uk": Language("uk", "Українська"),
+    "pl": Language("pl", "Polski"),
+    "ro": Language("ro", "Română"),
+    "bg": Language("bg", "Български"),
 }
 
 #: Catalogue files (stems) of the staff scope; see the module docstring.

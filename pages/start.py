@@ -36,10 +36,13 @@ netz.legend(view, ctx, filtered, lang)
 netz.map_caption(result, lang)
 
 assigned = ctx.assignments["network_id"].notna()
-n_offers, n_placed = netz.offer_count(view.field, None, None, data_stamp())
-col1, col2, col3, col4 = st.columns(4)
+n_offers, n_placed, n_districts = netz.offer_count(view.field, None, None, data_stamp())
+n_all = len(ctx.assignments)  # the 45 districts of Lower Saxony
+col1, col2, col5, col3, col4 = st.columns(5)
 col1.metric(t("start.metric_offers", lang), n_offers)
 col2.metric(t("start.metric_on_map", lang), n_placed)
+col5.metric(t("start.metric_districts", lang),
+            t("start.covered_value", lang, n=n_districts, total=n_all))
 col3.metric(t("start.metric_networks", lang), t("start.networks_value", lang,
             known=int((ctx.networks["status"] == "verified").sum()), n=len(ctx.networks)))
 col4.metric(t("start.metric_covered", lang), t("start.covered_value", lang,

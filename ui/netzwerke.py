@@ -305,11 +305,13 @@ def _view(query: NetworkQuery, chosen: tuple[str, ...], stamp: int) -> dict:
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def offer_count(field: str | None, kind: str | None, group: str | None, stamp: int) -> tuple:
-    """(offers, offers on the map) for a filter, cached per store state."""
+    """(offers, offers on the map, districts with an offer) for a filter, cached per store
+    state."""
     from ui.state import offers
 
     filtered = NetworkQuery(field=field, kind=kind, group=group).filtered(offers())
-    return int(filtered["service_id"].nunique()), int(filtered["lat"].notna().sum())
+    return (int(filtered["service_id"].nunique()), int(filtered["lat"].notna().sum()),
+            int(filtered["district_ags"].dropna().nunique()))  # fmt: skip
 
 
 def select_district(query: NetworkQuery, ctx: Context, ags: str) -> None:

@@ -25,7 +25,8 @@ def test_page_loads_clean(page, path):
 
 
 @pytest.mark.parametrize("path", ["/", "/handlungsfelder", "/daten", "/info", "/?lang=fa",
-                                  "/handlungsfelder?lang=ar"])  # fmt: skip
+                                  "/handlungsfelder?lang=ar", "/beratung?q=Hannover&lang=pl",
+                                  "/?lang=ro", "/info?lang=bg"])  # fmt: skip
 def test_page_has_no_serious_accessibility_violation(page, path):
     page.goto(page.base_url + path)
     wait_for_app(page)
@@ -34,7 +35,7 @@ def test_page_has_no_serious_accessibility_violation(page, path):
 
 
 @pytest.mark.parametrize(("lang", "direction"), [("de", "ltr"), ("ar", "rtl"), ("fa", "rtl"),
-                                               ("uk", "ltr")])  # fmt: skip
+                                               ("uk", "ltr"), ("bg", "ltr")])  # fmt: skip
 def test_html_lang_and_dir_follow_the_ui_language(page, lang, direction):
     """Screen readers pick pronunciation rules from <html lang> (WCAG 3.1.1); <html dir>
     turns browser-drawn parts (scrollbars, form controls) for Arabic and Farsi."""

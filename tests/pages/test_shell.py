@@ -14,7 +14,10 @@ def test_start_page_renders_in_german(app):
     assert not app.exception
     assert app.title[0].value == "Integrationsatlas Niedersachsen"
     offers = next(m for m in app.metric if m.label == "Angebote")
-    assert int(offers.value) >= 79
+    assert int(offers.value) >= 139
+    # the default content covers every one of the 45 districts (issue #9)
+    districts = next(m for m in app.metric if m.label == "Landkreise und Städte mit Angeboten")
+    assert districts.value == "45 von 45"
 
 
 def test_language_choice_of_the_session_is_kept_in_the_url(app):
