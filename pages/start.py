@@ -5,6 +5,7 @@ import streamlit as st
 
 from directory.filters import MAX_QUERY_LENGTH
 from i18n import t
+from i18n.localedata import format_count
 from ui import netzwerke as netz
 from ui.blocks import demo_banner
 from ui.state import data_stamp, language, offers
@@ -39,8 +40,8 @@ assigned = ctx.assignments["network_id"].notna()
 n_offers, n_placed, n_districts = netz.offer_count(view.field, None, None, data_stamp())
 n_all = len(ctx.assignments)  # the 45 districts of Lower Saxony
 col1, col2, col5, col3, col4 = st.columns(5)
-col1.metric(t("start.metric_offers", lang), n_offers)
-col2.metric(t("start.metric_on_map", lang), n_placed)
+col1.metric(t("start.metric_offers", lang), format_count(n_offers, lang))  # Persian: ۱۳۹
+col2.metric(t("start.metric_on_map", lang), format_count(n_placed, lang))
 col5.metric(t("start.metric_districts", lang),
             t("start.covered_value", lang, n=n_districts, total=n_all))
 col3.metric(t("start.metric_networks", lang), t("start.networks_value", lang,
