@@ -48,7 +48,10 @@ if direction(lang) == "rtl":
         "[data-testid='stMain'] .block-container :is(h1,h2,h3,h4,h5,h6,p,li,label,"
         "[data-testid='stCaptionContainer'],[data-testid='stMarkdownContainer']):not([dir])"
         "{direction:rtl;text-align:start}"
-        "[data-testid='stMain'] .block-container [lang='de'][dir]{text-align:right}</style>"
+        "[data-testid='stMain'] .block-container [lang='de'][dir]{text-align:right}"
+        # drop-down lists open in a layer outside the page: right to left there too
+        ":is([data-baseweb='popover'],[data-testid$='VirtualDropdown']) [role='option']"
+        "{direction:rtl;text-align:right}</style>"
     )
 shell_bar(lang)  # language switch at the top of every page, <html lang/dir>, Streamlit labels
 

@@ -208,6 +208,9 @@ def test_streamlit_drop_down_and_upload_texts_in_the_ui_language(browser, app_se
         # an open drop-down with a search that matches nothing
         select = page.locator('[data-testid="stSelectbox"] input').first
         select.click()
+        option = page.locator('[role="option"]').first
+        option.wait_for()  # Arabic options run right to left (Streamlit sets dir="ltr")
+        assert option.evaluate("e => getComputedStyle(e).direction") == "rtl"
         select.fill("zzzzqqq")
         empty = page.get_by_text(t("shell.st.no_results", "ar"), exact=True)
         empty.wait_for()
