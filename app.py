@@ -27,12 +27,15 @@ require_shell(entry=True)
 use_local_assets()
 
 lang = language()  # URL, else this session's choice, else the browser's Accept-Language
+shell_bar(lang)  # language switch at the top of every page, <html lang/dir>, Streamlit labels
 
-# Style-only st.html goes to Streamlit's event container: it takes no space on the page.
 # Streamlit fades captions and quotes (2.9:1 on white, below WCAG AA); use 7.9:1 instead.
-st.html(
+# (st.markdown, not a style-only st.html: that goes to Streamlit's transient event
+# container, and axe found the faded captions again on the start page.)
+st.markdown(
     "<style>[data-testid='stCaptionContainer'],[data-testid='stMain'] blockquote"
-    "{color:#4a5260 !important;opacity:1 !important}</style>"
+    "{color:#4a5260 !important;opacity:1 !important}</style>",
+    unsafe_allow_html=True,
 )
 if direction(lang) == "rtl":
     # <html dir="rtl"> (ui/page_language.py) is for assistive technology and the browser;
@@ -41,7 +44,7 @@ if direction(lang) == "rtl":
     # text-align:left on headings and captions: override them explicitly — except where an
     # element says its own direction (German data: dir="auto" runs left to right, so its
     # punctuation stays in place, and is aligned with the page).
-    st.html(
+    st.markdown(
         "<style>[data-testid='stApp']{direction:ltr}"
         "[data-testid='stMain'] .block-container,[data-testid='stSidebar']"
         "{direction:rtl;text-align:right}"
@@ -50,11 +53,10 @@ if direction(lang) == "rtl":
         "{direction:rtl;text-align:start}"
         "[data-testid='stMain'] .block-container [lang='de'][dir]{text-align:right}"
         # drop-down lists open in a layer outside the page: right to left there too
-        ":is([data-baseweb='popover'],[data-testid$='VirtualDropdown']) [role='option']"
-        "{direction:rtl;text-align:right}</style>"
+        ":is([data-baseweb='popover'],[data-testid='stSelectboxVirtualDropdown']) [role='option']"
+        "{direction:rtl;text-align:right}</style>",
+        unsafe_allow_html=True,
     )
-shell_bar(lang)  # language switch at the top of every page, <html lang/dir>, Streamlit labels
-
 PAGES = [
     st.Page("pages/start.py", title=t("nav.start", lang), icon=":material/home:",
             url_path="start", default=True),

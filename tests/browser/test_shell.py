@@ -198,9 +198,15 @@ def test_streamlit_drop_down_and_upload_texts_in_the_ui_language(browser, app_se
     page = _phone(browser, app_server, "ar")
     try:
         page.goto(page.base_url + "/luecken?nachfrage=upload")
-        wait_for_app(page, SLOW)
+        # the gap analysis of a cold server is slow on a busy machine: wait for the
+        # uploader itself (drawn before the analysis), then for the shell's translation
         uploader = page.locator('[data-testid="stFileUploader"]').first
-        uploader.wait_for()
+        uploader.wait_for(timeout=2 * SLOW)
+        _wait_shell(page, "ar")
+        page.wait_for_function(
+            "label => [...document.querySelectorAll('[data-testid=stFileUploader]')]"
+            ".some(e => e.innerText.includes(label))",
+            arg=t("shell.st.upload", "ar"), timeout=SLOW)  # fmt: skip
         text = uploader.inner_text()
         assert t("shell.st.upload", "ar") in text
         assert "per file" not in text and "Upload" not in text
