@@ -46,18 +46,23 @@ class Language:
     direction: str = "ltr"
 
 
-#: The UI languages, in the order of the language switch.
+#: The UI languages, in the order of the language switch: German and English, then the
+#: languages of the largest groups of newcomers, neighbours by script or region (Pashto after
+#: Farsi, Kurmanji after Turkish).
 LANGUAGES: dict[str, Language] = {
     "de": Language("de", "Deutsch"),
     "en": Language("en", "English"),
     "ar": Language("ar", "العربية", "rtl"),
     "fa": Language("fa", "فارسی", "rtl"),
+    "ps": Language("ps", "پښتو", "rtl"),
     "tr": Language("tr", "Türkçe"),
+    "ku": Language("ku", "Kurmancî"),
     "ru": Language("ru", "Русский"),
     "uk": Language("uk", "Українська"),
     "pl": Language("pl", "Polski"),
     "ro": Language("ro", "Română"),
     "bg": Language("bg", "Български"),
+    "ti": Language("ti", "ትግርኛ"),
 }
 
 #: Catalogue files (stems) of the staff scope; see the module docstring.

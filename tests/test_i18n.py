@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_languages_in_order():
-    assert list(LANGUAGES) == ["de", "en", "ar", "fa", "tr", "ru", "uk", "pl", "ro", "bg"]
-    assert [c for c in LANGUAGES if direction(c) == "rtl"] == ["ar", "fa"]
+    assert list(LANGUAGES) == ["de", "en", "ar", "fa", "ps", "tr", "ku", "ru", "uk", "pl", "ro",
+                              "bg", "ti"]
+    assert [c for c in LANGUAGES if direction(c) == "rtl"] == ["ar", "fa", "ps"]
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
@@ -119,6 +120,13 @@ def test_plural_forms_in_use():
     assert [tn("finder.results_heading", n, "bg") for n in (1, 2, 12345)] == [
         "Намерена е 1 услуга", "Намерени са 2 услуги",
         "Намерени са 12\u00a0345 услуги"]  # fmt: skip
+    # Kurmanji and Pashto: one for 1 only; Tigrinya: one for 0 and 1 (CLDR)
+    assert [tn("finder.results_heading", n, "ku") for n in (1, 2)] == [
+        "1 xizmet hat dîtin", "2 xizmet hatin dîtin"]  # fmt: skip
+    assert [tn("finder.results_heading", n, "ps") for n in (1, 2)] == [
+        "1 خدمت وموندل شو", "2 خدمتونه وموندل شول"]  # fmt: skip
+    assert [tn("finder.results_heading", n, "ti") for n in (0, 1, 2)] == [
+        "0 ኣገልግሎት ተረኺቡ", "1 ኣገልግሎት ተረኺቡ", "2 ኣገልግሎታት ተረኺቦም"]  # fmt: skip
     with pytest.raises(TypeError):
         t("finder.results_heading", "de", n=2)  # a plural key needs tn()
     with pytest.raises(TypeError):

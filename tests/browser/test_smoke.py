@@ -26,7 +26,8 @@ def test_page_loads_clean(page, path):
 
 @pytest.mark.parametrize("path", ["/", "/handlungsfelder", "/daten", "/info", "/?lang=fa",
                                   "/handlungsfelder?lang=ar", "/beratung?q=Hannover&lang=pl",
-                                  "/?lang=ro", "/info?lang=bg"])  # fmt: skip
+                                  "/?lang=ro", "/info?lang=bg", "/beratung?q=Hannover&lang=ps",
+                                  "/?lang=ku", "/beratung?q=Hannover&lang=ti"])  # fmt: skip
 def test_page_has_no_serious_accessibility_violation(page, path):
     page.goto(page.base_url + path)
     wait_for_app(page)
@@ -35,10 +36,11 @@ def test_page_has_no_serious_accessibility_violation(page, path):
 
 
 @pytest.mark.parametrize(("lang", "direction"), [("de", "ltr"), ("ar", "rtl"), ("fa", "rtl"),
-                                               ("uk", "ltr"), ("bg", "ltr")])  # fmt: skip
+                                               ("uk", "ltr"), ("bg", "ltr"), ("ps", "rtl"),
+                                               ("ku", "ltr"), ("ti", "ltr")])  # fmt: skip
 def test_html_lang_and_dir_follow_the_ui_language(page, lang, direction):
     """Screen readers pick pronunciation rules from <html lang> (WCAG 3.1.1); <html dir>
-    turns browser-drawn parts (scrollbars, form controls) for Arabic and Farsi."""
+    turns browser-drawn parts (scrollbars, form controls) for Arabic, Farsi and Pashto."""
     page.goto(page.base_url + f"/info?lang={lang}")
     wait_for_app(page)
     page.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=15_000)
