@@ -29,13 +29,14 @@ from babel.numbers import format_decimal
 NUMBERING: dict[str, str] = {"fa": "arabext", "ps": "arabext"}
 
 #: Quotation marks (CLDR ``delimiters``: quotationStart, quotationEnd), which babel does not
-#: carry. ``ar``: CLDR's „”…““ (the start mark stands on the right in RTL text).
+#: carry. ``ar``: CLDR's ”…“ (the start mark stands on the right in RTL text); ``ps`` and ``ti``:
+#: «…», as their catalogues write them (to be confirmed by a native speaker).
 QUOTES: dict[str, tuple[str, str]] = {
     "de": ("\u201e", "\u201c"), "en": ("\u201c", "\u201d"), "ar": ("\u201d", "\u201c"),
     "fa": ("\u00ab", "\u00bb"), "tr": ("\u201c", "\u201d"), "ru": ("\u00ab", "\u00bb"),
     "uk": ("\u00ab", "\u00bb"), "pl": ("\u201e", "\u201d"), "ro": ("\u201e", "\u201d"),
-    "bg": ("\u201e", "\u201c"), "ku": ("\u201c", "\u201d"), "ti": ("\u201c", "\u201d"),
-    "ps": ("\u201d", "\u201c"),
+    "bg": ("\u201e", "\u201c"), "ku": ("\u201c", "\u201d"), "ti": ("\u00ab", "\u00bb"),
+    "ps": ("\u00ab", "\u00bb"),
 }  # fmt: skip
 #: Unicode bidi isolation: FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE.
 FSI, PDI = "\u2068", "\u2069"

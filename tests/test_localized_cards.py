@@ -32,7 +32,7 @@ from ui.cards import card_html
 from ui.finder import describe_html
 
 WESTERN = re.compile(r"[0-9]")
-ALL_CODES = (*LANGUAGES, "pl", "ro", "bg", "ku", "ti", "ps")  # registered or about to be
+ALL_CODES = tuple(dict.fromkeys((*LANGUAGES, "pl", "ro", "bg", "ku", "ti", "ps")))
 
 
 class _TextByLanguage(HTMLParser):
