@@ -14,9 +14,11 @@ things after every run:
 * ``<html lang="…" dir="…">`` follow the UI language (WCAG 3.1.1; Streamlit writes
   ``lang="en"`` whatever the content, and no ``dir``).
 * **Streamlit's own labels** — the sidebar toggle, drop-down placeholders and empty states,
-  the file uploader's texts — which Streamlit 1.67 only has in English and does not let an
-  app set (``placeholder=`` covers only the closed drop-down): a ``MutationObserver``
-  replaces exactly those English strings with the catalogue's (``i18n/<lang>/shell.yaml``).
+  the file uploader's texts, "Press Enter to submit form" and the typed/maximum character
+  count under a text box (in the language's digits) — which Streamlit 1.67 only has in
+  English and does not let an app set (``placeholder=`` covers only the closed drop-down):
+  a ``MutationObserver`` replaces exactly those English strings with the catalogue's
+  (``i18n/<lang>/shell.yaml``).
   Texts are set with ``textContent``/``setAttribute``, never as HTML.
 """
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import LANGUAGES, direction, t
+from i18n.localedata import localize_digits
 
 KEY = "shell_bar"
 
@@ -42,6 +45,8 @@ STREAMLIT_LABELS: dict[str, str] = {
     "Upload": "shell.st.upload",
     "Drag and drop a file here": "shell.st.drop_file",
     "Drag and drop files here": "shell.st.drop_files",
+    "Press Enter to submit form": "shell.st.enter_submit",
+    "Press Enter to apply": "shell.st.enter_apply",
 }
 #: "200MB per file": the size is kept, the words come from ``shell.st.per_file`` ({size}).
 PER_FILE_KEY = "shell.st.per_file"
@@ -61,12 +66,13 @@ _CSS = """
 """
 
 # Everything from ``data`` is set with textContent / setAttribute, never innerHTML.
-_JS = """
+_JS = r"""
 const TEXT_ROOTS = '[data-testid="stSelectbox"],[data-testid="stMultiSelect"],' +
-  '[data-testid="stFileUploader"],[data-baseweb="popover"],[role="listbox"]';
+  '[data-testid="stFileUploader"],[data-baseweb="popover"],[role="listbox"],' +
+  '[data-testid="InputInstructions"]';
 
 function translate(state) {
-  const labels = state.labels, perFile = state.perFile;
+  const labels = state.labels, perFile = state.perFile, digits = state.digits;
   if (!labels) return;
   for (const el of document.querySelectorAll("[aria-label],[title],input[placeholder]")) {
     for (const attr of ["aria-label", "title", "placeholder"]) {
@@ -86,6 +92,8 @@ function translate(state) {
         node.data = labels[text];
       } else if (perFile && / per file$/.test(text)) {
         node.data = perFile.replace("{size}", text.slice(0, -9));
+      } else if (digits && /^[0-9]+\/[0-9]+$/.test(text)) {  // typed/max characters
+        node.data = text.replace(/[0-9]/g, (d) => digits[Number(d)]);
       }
     }
   }
@@ -140,6 +148,7 @@ export default function(component) {
   const state = window.__atlasShell || (window.__atlasShell = {});
   state.labels = data.labels;
   state.perFile = data.perFile;
+  state.digits = data.digits;
   translate(state);
   if (!state.observer) {
     let queued = false;
@@ -170,6 +179,7 @@ def shell_data(lang: str) -> dict:
                     for code, language in LANGUAGES.items()],
         "labels": {english: t(key, lang) for english, key in STREAMLIT_LABELS.items()},
         "perFile": t(PER_FILE_KEY, lang, size="{size}"),
+        "digits": localize_digits("0123456789", lang),
     }  # fmt: skip
 
 

@@ -188,6 +188,15 @@ def test_language_switch_by_tap_keeps_the_search_and_the_menu_closed(browser, ap
         assert sidebar.get_attribute("aria-expanded") != "true"
         # the bar's first screen: the switch is at the top, in view without scrolling
         assert _switch(page).bounding_box()["y"] < 200
+        # Streamlit's typing hint and character count under the search box, in Persian
+        box = page.locator('[data-testid="stTextInput"] input').first
+        box.fill("Hannover Mitte")
+        hint = page.locator('[data-testid="InputInstructions"]').first
+        page.wait_for_function(
+            "text => { const e = document.querySelector('[data-testid=InputInstructions]');"
+            " return !!e && e.innerText.includes(text); }",
+            arg=t("shell.st.enter_submit", "fa"), timeout=SLOW)  # fmt: skip
+        assert not re.search(r"[0-9]", hint.inner_text()), hint.inner_text()
         screenshot(page, "shell_switch_fa_390")
         page.atlas.assert_clean()
     finally:
