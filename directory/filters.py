@@ -40,7 +40,7 @@ import pandas as pd
 
 from directory.hours import BERLIN, is_open
 from directory.taxonomy import FIELD_IDS, KIND_IDS, LANGUAGE_CODES, TARGET_GROUP_IDS
-from i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, t, t_easy
 from i18n.localedata import language_name
 
 RADIUS_CHOICES: tuple[int, ...] = (5, 10, 25, 50, 100, 200)
@@ -141,8 +141,11 @@ class Param:
     ``parse`` turns the URL string into a value or raises :class:`Invalid`; ``format``
     does the reverse. ``choices`` are the allowed values in widget order (``None`` for free
     text); with ``default=None`` a select widget offers "any" first. ``option_label(value,
-    lang)`` names a choice, ``describe(value, lang)`` says what the filter does in a
-    sentence part. ``match`` filters the offers (only parameters with one are filters).
+    lang)`` names a choice (or ``option_prefix``: the catalogue key ``<prefix>.<value>``,
+    which may have a Leichte-Sprache variant), ``describe(value, lang)`` says what the filter
+    does in a sentence part. ``match`` filters the offers (only parameters with one are
+    filters). ``label`` and ``option`` take ``easy``: the German Leichte-Sprache variant of
+    the text where the catalogue has one (:func:`i18n.t_easy`).
     """
 
     name: str
@@ -156,6 +159,7 @@ class Param:
     option_label: Callable[[Any, str], str] | None = None
     match: Filter | None = None
     describe: Callable[[Any, str], str] | None = None
+    option_prefix: str | None = None
 
     def __post_init__(self) -> None:
         if self.widget is not None and self.widget not in WIDGETS:
@@ -179,13 +183,15 @@ class Param:
         """The URL string of ``value`` ("" for the default: left out of the URL)."""
         return "" if value == self.default or value is None else self.format(value)
 
-    def label(self, lang: str) -> str:
-        return t(self.label_key, lang) if self.label_key else self.name
+    def label(self, lang: str, easy: bool = False) -> str:
+        return t_easy(self.label_key, lang, easy) if self.label_key else self.name
 
-    def option(self, value: Any, lang: str) -> str:
+    def option(self, value: Any, lang: str, easy: bool = False) -> str:
         """The label of one choice; ``None`` is "any"."""
         if value is None:
-            return t("finder.any", lang)
+            return t_easy("finder.any", lang, easy)
+        if self.option_prefix:
+            return t_easy(f"{self.option_prefix}.{value}", lang, easy)
         return self.option_label(value, lang) if self.option_label else str(value)
 
 
@@ -221,7 +227,7 @@ def choice(
     """A select parameter whose options are catalogue keys ``<option_prefix>.<id>``."""
     return Param(
         name, attr, _one_of(choices), default=default, choices=choices, widget="select",
-        label_key=label_key, option_label=lambda v, lang: t(f"{option_prefix}.{v}", lang),
+        label_key=label_key, option_prefix=option_prefix,
         match=match, describe=lambda v, lang: t(f"{option_prefix}.{v}", lang),
     )  # fmt: skip
 
@@ -241,9 +247,10 @@ PARAMS: tuple[Param, ...] = (
     Param("r", "radius_km", _radius, default=DEFAULT_RADIUS, choices=RADIUS_CHOICES,
           widget="select", label_key="finder.radius",
           option_label=lambda km, lang: t("finder.radius_option", lang, km=km)),
-    choice("feld", "field", FIELD_IDS, label_key="finder.field", option_prefix="field",
+    # plain names (the programme's names are ``field.*`` / ``kind.*``, see ui/plain.py)
+    choice("feld", "field", FIELD_IDS, label_key="finder.field", option_prefix="plain.field",
            match=_contains("fields")),
-    choice("art", "kind", KIND_IDS, label_key="finder.kind", option_prefix="kind",
+    choice("art", "kind", KIND_IDS, label_key="finder.kind", option_prefix="plain.kind",
            match=_equals("kind")),
     choice("gruppe", "group", TARGET_GROUP_IDS, label_key="finder.group",
            option_prefix="group", match=_contains("target_groups")),
@@ -257,6 +264,9 @@ PARAMS: tuple[Param, ...] = (
     # last among the filters: the most expensive one sees the fewest rows
     flag("offen", "open_now", label_key="finder.open_now", match=_open_now),
     Param("wahl", "selected", _key),
+    # the finder's Leichte-Sprache mode (German only; not a filter)
+    Param("ls", "easy", _flag, default=False, format=lambda v: "1", widget="checkbox",
+          label_key="plain.easy_toggle"),
     Param("lang", "lang", _one_of(tuple(LANGUAGES)), default=DEFAULT_LANGUAGE,
           choices=tuple(LANGUAGES), widget="select", label_key="shell.language",
           option_label=lambda code, lang: LANGUAGES[code].name),

@@ -28,15 +28,15 @@ __all__ = ["DEFAULT_RADIUS", "MAX_QUERY_LENGTH", "RADIUS_CHOICES", "FinderQuery"
 
 #: The parameters of the finder page (all of the registry but the shell's ``lang``).
 FINDER_PARAMS = ParamSet.of("q", "r", "feld", "art", "gruppe", "sprache", "barrierefrei",
-                            "offen", "wahl")  # fmt: skip
+                            "offen", "wahl", "ls")  # fmt: skip
 
 
 class FinderQuery(Query):
     """One search of the finder. Immutable; use :meth:`with_` to change a part.
 
     Attributes (from the registry): ``q``, ``radius_km``, ``field``, ``kind``, ``group``,
-    ``language``, ``accessible``, ``open_now``, ``selected``; ``dropped`` names the
-    malformed parameters of the URL it was read from.
+    ``language``, ``accessible``, ``open_now``, ``selected``, ``easy`` (Leichte Sprache);
+    ``dropped`` names the malformed parameters of the URL it was read from.
 
     Examples
     --------

@@ -16,6 +16,10 @@ categories the language has (``zero``, ``one``, ``two``, ``few``, ``many``, ``ot
       one: "{n} Angebot gefunden"
       other: "{n} Angebote gefunden"
 
+**Leichte Sprache.** A German key may have an easy-to-read variant ``<key>.ls`` (rules of
+the Netzwerk Leichte Sprache), used by the finder in its Leichte-Sprache mode through
+:func:`t_easy` / :func:`tn_easy`. Variants exist in German only and belong to no scope.
+
 Two scopes: the **public** catalogues (shell, start, fields of action, info, finder) exist in
 every UI language. The **staff** catalogues (``daten.yaml``: login and the maintenance page
 for coordinators, whose working data is German; ``validate.yaml``: validation messages) are
@@ -84,7 +88,16 @@ def _files(lang: str, scope: str | None = None) -> tuple[dict, ...]:
 def scope_keys(scope: str) -> frozenset[str]:
     """Keys of the German reference catalogue in ``scope`` (``"public"`` or ``"staff"``)."""
     return frozenset(k for raw in _files(DEFAULT_LANGUAGE, scope) for k in raw
-                     if not k.startswith("_"))  # fmt: skip
+                     if not k.startswith("_") and not is_easy_variant(k))  # fmt: skip
+
+
+#: Suffix of a German Leichte-Sprache variant of a key (``finder.intro.ls``).
+EASY_SUFFIX = ".ls"
+
+
+def is_easy_variant(key: str) -> bool:
+    """Whether ``key`` is the Leichte-Sprache variant of another key."""
+    return key.endswith(EASY_SUFFIX)
 
 
 #: A catalogue value: a text, or a plural key's texts by CLDR plural category.
@@ -181,3 +194,30 @@ def tn(key: str, n: int, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> s
 def direction(lang: str) -> str:
     """Writing direction of ``lang``: ``"ltr"`` or ``"rtl"``."""
     return LANGUAGES[resolve_language(lang)].direction
+
+
+def _easy_key(key: str, lang: str, easy: bool) -> str:
+    """``key`` or its Leichte-Sprache variant (German only, where the catalogue has one)."""
+    if easy and resolve_language(lang) == DEFAULT_LANGUAGE:
+        variant = key + EASY_SUFFIX
+        if variant in catalogue(DEFAULT_LANGUAGE):
+            return variant
+    return key
+
+
+def t_easy(key: str, lang: str, easy: bool, /, **values: object) -> str:
+    """:func:`t`, but in German with ``easy`` the key's Leichte-Sprache variant if it has one.
+
+    Examples
+    --------
+    >>> t_easy("finder.title", "de", True) != t("finder.title", "de")
+    True
+    >>> t_easy("finder.title", "en", True) == t("finder.title", "en")
+    True
+    """
+    return t(_easy_key(key, lang, easy), lang, **values)
+
+
+def tn_easy(key: str, n: int, lang: str, easy: bool, /, **values: object) -> str:
+    """:func:`tn` with the Leichte-Sprache variant of :func:`t_easy`."""
+    return tn(_easy_key(key, lang, easy), n, lang, **values)

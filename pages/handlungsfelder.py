@@ -8,9 +8,10 @@ from directory.filters import BY_NAME
 from directory.stats import offers_in_field
 from directory.taxonomy import FIELD_IDS, KIND_IDS, fields_of_action
 from i18n import t, tn
-from ui.blocks import demo_banner, unverified_note
+from ui.blocks import demo_banner, escape_markdown, unverified_note
 from ui.figures import field_cells, field_overview, kind_field_matrix
 from ui.map import field_map
+from ui.plain import field_about, field_name, field_name_with_official
 from ui.state import language, offers
 from ui.tables import html_table
 
@@ -28,7 +29,9 @@ field_id = st.selectbox(
     t("fields.select", lang),
     ("", *FELD.choices),
     index=FELD.choices.index(requested) + 1 if requested else 0,
-    format_func=lambda fid: FELD.option(fid, lang) if fid else t("fields.overview", lang),
+    # plain name first, the programme's name second (planners need it)
+    format_func=lambda fid: field_name_with_official(fid, lang) if fid else t(
+        "fields.overview", lang),
     key="feld",
 )
 if field_id:
@@ -42,13 +45,15 @@ if not field_id:
     overview = field_overview()
     html_table(pd.DataFrame({
         t("fields.col.field", lang): [t(f"field.{f}", lang) for f in overview.index],
+        t("plain.col_plain", lang): [field_name(f, lang) for f in overview.index],
+        t("plain.col_about", lang): [field_about(f, lang) for f in overview.index],
         t("fields.col.offers", lang): overview["offers"].tolist(),
         t("fields.col.organizations", lang): overview["organizations"].tolist(),
         t("fields.col.districts", lang): [t("fields.districts_value", lang, n=n, total=45)
                                           for n in overview["districts"]],
     }), lang, key="fields_overview", caption=t("fields.overview_heading", lang))  # fmt: skip
     for fid in FIELD_IDS:
-        st.page_link("pages/handlungsfelder.py", label=t(f"field.{fid}", lang),
+        st.page_link("pages/handlungsfelder.py", label=field_name_with_official(fid, lang),
                      icon=":material/arrow_forward:", query_params={"feld": fid})
 else:
     field = fields[field_id]
@@ -57,6 +62,8 @@ else:
         st.subheader(t(f"field.{field_id}", lang))
         if field.subtitle:
             st.caption(field.subtitle)
+        plain = f"{field_name(field_id, lang)}: {field_about(field_id, lang)}"
+        st.markdown(f"**{t('plain.col_plain', lang)}:** {escape_markdown(plain)}")
         st.markdown(f"> „{field.motto}“")
         st.markdown(f"**{t('fields.measures', lang)}** ({t('fields.original_text', lang)})")
         st.markdown("\n".join(f"- {m}" for m in field.measures))

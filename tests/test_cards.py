@@ -60,7 +60,7 @@ def test_external_links_open_only_on_click_in_new_tab():
 
 
 def test_unverified_and_demo_labels():
-    assert "noch nicht geprüft" in card_html(row(), "de")
+    assert "noch nicht überprüft" in card_html(row(), "de")
     assert "geprüft am" not in card_html(row(assured_date="2021-11-19"), "de")
     verified = card_html(row(verification="verified", assured_date="2026-01-05"), "de")
     assert "geprüft am 5. Januar 2026" in verified  # a date is a date (CLDR)

@@ -15,7 +15,7 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from i18n import STAFF_LANGUAGES, direction, t
+from i18n import STAFF_LANGUAGES, direction, t, t_easy
 
 # ASCII punctuation: CommonMark lets a backslash make each of these literal; this covers
 # links and images ([]()!), emphasis, code, HTML (<>&), tables (|), headings, lists, and
@@ -50,10 +50,11 @@ def demo_banner(frame: pd.DataFrame, lang: str) -> None:
         st.warning(t("banner.demo", lang), icon=":material/warning:")
 
 
-def unverified_note(frame: pd.DataFrame, lang: str) -> None:
-    """Say plainly that the shown entries come from public pages and are not yet verified."""
+def unverified_note(frame: pd.DataFrame, lang: str, easy: bool = False) -> None:
+    """Say plainly that the shown entries come from public pages and are not yet verified
+    (``easy``: in German Leichte Sprache)."""
     if "verification" in frame and bool((frame["verification"] == "unverified").any()):
-        st.info(t("banner.unverified", lang), icon=":material/info:")
+        st.info(t_easy("banner.unverified", lang, easy), icon=":material/info:")
 
 
 def staff_language_note(lang: str) -> None:

@@ -17,8 +17,9 @@ import pandas as pd
 from directory import phones
 from directory.hours import format_hours
 from directory.taxonomy import KIND_IDS
-from i18n import t
+from i18n import t, t_easy
 from i18n.localedata import format_date, format_km, language_name, localize_digits, weekday_names
+from ui.plain import kind_about, kind_name
 
 ROUTE_URL = "https://www.openstreetmap.org/directions?route=%3B{lat}%2C{lon}"
 #: Stored codes the cards label; any other stored value is shown as unknown (never raises).
@@ -44,6 +45,7 @@ CARD_CSS = """
 .atlas-card h3{font-size:1.15rem;margin:0 0 .25rem 0;padding:0}
 .atlas-card p{margin:.2rem 0}
 .atlas-card .atlas-muted{color:#4a5260;font-size:.9rem}
+.atlas-card .atlas-kind-about{font-size:.95rem}
 .atlas-card .atlas-actions{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:.5rem}
 .atlas-card .atlas-actions a{display:inline-flex;align-items:center;min-height:44px;
   min-width:44px;padding:0 .8rem;border:1px solid #0b5cad;border-radius:.4rem;
@@ -127,18 +129,18 @@ def _distance(row: pd.Series, lang: str) -> str:
     return text
 
 
-def _hours(row: pd.Series, lang: str) -> str:
+def _hours(row: pd.Series, lang: str, easy: bool = False) -> str:
     hours = row.get("opening_hours")
+    unknown = escape(t_easy("card.hours_unknown", lang, easy))
     if not hours:
-        return escape(t("card.hours_unknown", lang))
+        return unknown
     # weekday names from CLDR, times in the language's digits (UI text, not data)
     lines = [localize_digits(line, lang)
              for line in format_hours(hours, weekday_names(lang), group_days=False)]  # fmt: skip
     if hours.get("by_appointment"):
-        lines.append(t("card.by_appointment", lang))
-    if not lines and hours.get("note"):
-        return escape(t("card.hours_unknown", lang))  # the note is in the German line
-    return "<br>".join(escape(line) for line in lines) or escape(t("card.hours_unknown", lang))
+        lines.append(t_easy("card.by_appointment", lang, easy))
+    # a note from the data is German: it is in the card's "Hinweis (Deutsch)" line
+    return "<br>".join(escape(line) for line in lines) or unknown
 
 
 def german_notes(row: pd.Series) -> list[str]:
@@ -164,11 +166,16 @@ def _german_line(row: pd.Series, lang: str) -> str:
             f'<bdi lang="de" dir="ltr">{text}</bdi></p>')  # fmt: skip
 
 
-def card_html(row: pd.Series, lang: str, *, selected: bool = False) -> str:
-    """One result card as HTML; every value from the store is escaped."""
+def card_html(row: pd.Series, lang: str, *, selected: bool = False, easy: bool = False) -> str:
+    """One result card as HTML; every value from the store is escaped.
+
+    The kind reads in plain words (its plain name, then one line on what happens there, who
+    may go and whether it is free: ``ui/plain.py``); ``easy`` gives the German
+    Leichte-Sprache texts. Remarks from the data stay German, in one marked line.
+    """
     name = escape(row.get("name") or "")
     org = row.get("organization")
-    kind = escape(kind_label(row.get("kind"), lang))
+    kind = escape(kind_name(row.get("kind"), lang, easy))
     css = "atlas-card atlas-selected" if selected else "atlas-card"
     parts = [f'<article class="{css}">', f'<h3 lang="de" dir="auto">{name}</h3>']
     if org and org != row.get("name"):
@@ -176,6 +183,9 @@ def card_html(row: pd.Series, lang: str, *, selected: bool = False) -> str:
     head = " · ".join(x for x in (escape(_distance(row, lang)), kind) if x)
     if head:
         parts.append(f"<p><strong>{head}</strong></p>")
+    about = kind_about(row.get("kind"), lang, easy)
+    if about:
+        parts.append(f'<p class="atlas-kind-about">{escape(about)}</p>')
     address = _address(row, lang)
     if address:
         position = escape(precision_label(row.get("precision"), lang))
@@ -185,15 +195,17 @@ def card_html(row: pd.Series, lang: str, *, selected: bool = False) -> str:
     languages = row.get("languages") or ()
     langs = ", ".join(language_name(c, lang) for c in languages) or t("card.unknown", lang)
     parts.append(f"<p>{escape(t('card.languages', lang))}: {escape(langs)}</p>")
-    parts.append(f"<p>{escape(t('card.hours', lang))}:<br>{_hours(row, lang)}</p>")
+    hours_label = escape(t_easy("card.hours", lang, easy))
+    parts.append(f"<p>{hours_label}:<br>{_hours(row, lang, easy)}</p>")
     access = row.get("accessibility") if row.get("accessibility") in ACCESS else "unknown"
     access_text = t(f"card.access_{access}", lang)  # its note: in the German line
-    parts.append(f"<p>{escape(t('card.accessibility', lang))}: {escape(access_text)}</p>")
+    access_label = escape(t_easy("card.accessibility", lang, easy))
+    parts.append(f"<p>{access_label}: {escape(access_text)}</p>")
     german = _german_line(row, lang)
     if german:
         parts.append(german)
     parts.append(_actions(row, lang))
-    parts.append(_source(row, lang))
+    parts.append(_source(row, lang, easy))
     parts.append("</article>")
     return "\n".join(parts)
 
@@ -220,20 +232,21 @@ def _actions(row: pd.Series, lang: str) -> str:
     return f'<p class="atlas-actions">{"".join(links)}</p>' if links else ""
 
 
-def _source(row: pd.Series, lang: str) -> str:
+def _source(row: pd.Series, lang: str, easy: bool = False) -> str:
     if row.get("is_demo"):
         return f'<p class="atlas-muted">{escape(t("map.demo", lang))}</p>'
     bits = []
     url = safe_url(row.get("source_url"))
     if url:
         host = urlsplit(url).netloc
-        bits.append(f"{escape(t('map.source', lang))}: {_link(url, host)}")
+        bits.append(f"{escape(t_easy('map.source', lang, easy))}: {_link(url, host)}")
     source_date = format_date(str(row.get("source_date") or ""), lang)
     if source_date:  # a date is a date: in the UI language; other text is in the German line
-        bits.append(f"{escape(t('map.source_date', lang))}: {escape(source_date)}")
+        stand = escape(t_easy("map.source_date", lang, easy))
+        bits.append(f"{stand}: {escape(source_date)}")
     verified_on = format_date(row.get("assured_date"), lang)
     if row.get("verification") == "verified" and verified_on:
         bits.append(escape(t("card.verified_on", lang, date=verified_on)))
     elif row.get("verification") != "verified":
-        bits.append(escape(t("map.unverified", lang)))
+        bits.append(escape(t_easy("map.unverified", lang, easy)))
     return f'<p class="atlas-muted">{" · ".join(bits)}</p>' if bits else ""

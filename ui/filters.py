@@ -56,10 +56,13 @@ def read_widgets(query: Q, prefix: str) -> Q:
     return query.with_(**changes)
 
 
-def param_widget(param: Param, lang: str, *, prefix: str, **options: Any) -> Any:
-    """Draw the widget of ``param`` (labels in ``lang``); ``options`` go to Streamlit."""
+def param_widget(
+    param: Param, lang: str, *, prefix: str, easy: bool = False, **options: Any
+) -> Any:
+    """Draw the widget of ``param`` (labels in ``lang``, in Leichte Sprache with ``easy``);
+    ``options`` go to Streamlit. Returns the widget's value."""
     key = widget_key(param, prefix)
-    label = param.label(lang)
+    label = param.label(lang, easy)
     if param.widget == "checkbox":
         return st.checkbox(label, key=key, **options)
     if param.widget == "text":
@@ -69,6 +72,6 @@ def param_widget(param: Param, lang: str, *, prefix: str, **options: Any) -> Any
         values = (_ANY, *choices) if param.default is None else choices
         return st.selectbox(
             label, values, key=key,
-            format_func=lambda v: param.option(None if v == _ANY else v, lang), **options,
+            format_func=lambda v: param.option(None if v == _ANY else v, lang, easy), **options,
         )  # fmt: skip
     raise ValueError(f"parameter {param.name!r} has no widget")

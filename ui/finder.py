@@ -18,14 +18,18 @@ from directory.filters import MAX_QUERY_LENGTH
 from directory.finder import FinderQuery
 from geo import maps
 from geo.boundaries import load_districts
-from i18n import t, tn
+from i18n import DEFAULT_LANGUAGE, t, t_easy, tn_easy
+from ui.blocks import escape_markdown
 from ui.cards import CARD_CSS, card_html
 from ui.filters import param_widget, read_widgets, set_widgets
 from ui.map import popup_frame
+from ui.plain import kind_name, option_help, option_note
 
 PAGE_SIZE = 20
 RING_PANE = "atlas_rings"  # Leaflet pane (CSS class leaflet-atlas_rings-pane)
 PREFIX = "f_"  # widget keys: f_q, f_r, f_feld, ... (see ui.filters.widget_key)
+#: Parameters with a widget of their own place (not in the filter panel).
+OWN_PLACE = ("q", "ls")
 
 
 def current_query() -> FinderQuery:
@@ -77,17 +81,45 @@ def write_url(query: FinderQuery, *, widgets_match: bool = False) -> None:
         st.session_state["_finder_url"] = params
 
 
-def search_controls(query: FinderQuery, lang: str) -> FinderQuery:
-    """The search box, radius and filters; returns the (possibly changed) query."""
+def easy_switch(lang: str) -> bool:
+    """The Leichte-Sprache switch of the finder (German only, kept in the URL as ``ls=1``);
+    True when the finder speaks Leichte Sprache in this run.
+
+    Drawn before the page's texts, so they follow a change in the same run;
+    :func:`search_controls` writes it to the URL with the other widgets.
+    """
+    if lang != DEFAULT_LANGUAGE:
+        return False
+    return bool(param_widget(FinderQuery.params["ls"], lang, prefix=PREFIX))
+
+
+def _help(param_name: str, lang: str, easy: bool) -> str | None:
+    """Every option with its explanation, for a filter's help (catalogue text, escaped)."""
+    lines = [f"- **{escape_markdown(name)}**: {escape_markdown(about)}"
+             for name, about in option_help(param_name, lang, easy)]  # fmt: skip
+    return "\n".join(lines) or None
+
+
+def search_controls(query: FinderQuery, lang: str, easy: bool = False) -> FinderQuery:
+    """The search box, radius and filters; returns the (possibly changed) query.
+
+    The field and kind filters show plain names; the chosen option's explanation is a
+    caption under it, all explanations are the filter's help (ui/plain.py).
+    """
     params = FinderQuery.params
     with st.form("finder_form", border=False, enter_to_submit=True):
-        param_widget(params["q"], lang, prefix=PREFIX, max_chars=MAX_QUERY_LENGTH,
-                     placeholder=t("finder.search_placeholder", lang))  # fmt: skip
-        st.form_submit_button(t("finder.search_button", lang), type="primary")
-    with st.expander(t("finder.filters", lang), expanded=query.has_filters):
+        param_widget(params["q"], lang, prefix=PREFIX, easy=easy, max_chars=MAX_QUERY_LENGTH,
+                     placeholder=t_easy("finder.search_placeholder", lang, easy))  # fmt: skip
+        st.form_submit_button(t_easy("finder.search_button", lang, easy), type="primary")
+    with st.expander(t_easy("finder.filters", lang, easy), expanded=query.has_filters):
         for param in params:
-            if param.widget and param.widget != "text":
-                param_widget(param, lang, prefix=PREFIX)
+            if param.widget and param.name not in OWN_PLACE:
+                help_text = _help(param.name, lang, easy)
+                value = param_widget(param, lang, prefix=PREFIX, easy=easy,
+                                     **({"help": help_text} if help_text else {}))  # fmt: skip
+                note = option_note(param.name, value or None, lang, easy)
+                if note:
+                    st.caption(escape_markdown(note))
     new = read_widgets(query, PREFIX)
     if new.q != query.q:
         new = new.with_(selected=None)
@@ -116,14 +148,16 @@ def result_cards(results: pd.DataFrame, query: FinderQuery, lang: str) -> None:
     """The result list: selected offer first, then nearest first, paged."""
     st.html(CARD_CSS)
     limit = st.session_state.get("_finder_limit", PAGE_SIZE)
+    easy = query.easy
     for i, (_, row) in enumerate(results.head(limit).iterrows()):
         chosen = row["service_id"] == query.selected
-        st.html(card_html(row, lang, selected=chosen))
-        st.button(t("finder.show_on_map", lang), key=f"show_{i}_{row['service_id']}",
+        st.html(card_html(row, lang, selected=chosen, easy=easy))
+        st.button(t_easy("finder.show_on_map", lang, easy), key=f"show_{i}_{row['service_id']}",
                   on_click=select, args=(row["service_id"],))  # fmt: skip
     if len(results) > limit:
         more = min(PAGE_SIZE, len(results) - limit)
-        st.button(tn("finder.more", more, lang), key="finder_more", on_click=_show_more)
+        st.button(tn_easy("finder.more", more, lang, easy), key="finder_more",
+                  on_click=_show_more)
 
 
 def zoom_for(radius_km: int) -> int:
@@ -145,8 +179,12 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
     """
     m = maps.base_map(center=(point.lat, point.lon), zoom=zoom_for(query.radius_km))
     maps.add_district_outlines(m, load_districts())
+    popups = popup_frame(results, lang)
+    # the finder names kinds in plain words on the map too (the popups of planners' maps keep
+    # the programme's names)
+    popups = popups.assign(kind_label=[kind_name(k, lang, query.easy) for k in popups["kind"]])
     maps.add_offer_points(
-        m, popup_frame(results, lang),
+        m, popups,
         popup_fields=("name", "organization", "address", "kind_label", "position", "status"),
     )  # fmt: skip
     folium.CircleMarker(
@@ -172,4 +210,4 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
             select(hit.iloc[0]["service_id"])
             st.rerun()
     if len(chosen):
-        st.html(CARD_CSS + card_html(chosen.iloc[0], lang, selected=True))
+        st.html(CARD_CSS + card_html(chosen.iloc[0], lang, selected=True, easy=query.easy))

@@ -122,8 +122,9 @@ def test_describe_names_every_filter():
     query = FinderQuery.from_params({"q": "Celle", "r": "50", "feld": "schule", "sprache": "ar",
                                      "offen": "1"})  # fmt: skip
     assert query.describe("de") == (
-        "Umkreis 50 km um Celle · Schule, Beratung auf Arabisch, jetzt geöffnet")
-    assert query.describe("en") == "50 km around Celle · School, counselling in Arabic, open now"
+        "Umkreis 50 km um Celle · Schule und Lernen, Beratung auf Arabisch, jetzt geöffnet")
+    assert query.describe("en") == (
+        "50 km around Celle · School and learning, counselling in Arabic, open now")
     everything = FinderQuery.from_params({"q": "x", "feld": "schule", "art": "jmd",
                                           "gruppe": "frauen", "sprache": "ar",
                                           "barrierefrei": "1", "offen": "1"})  # fmt: skip

@@ -16,13 +16,17 @@ def _open(app, **params):
 def test_lists_all_ten_fields(app):
     _open(app)
     box = app.selectbox(key="feld")
+    # plain name first, the programme's name second (unless it is part of the plain one)
     assert list(box.options) == [
-        "Überblick: alle 10 Handlungsfelder", "Kindertagesstätten", "Schule", "Jugendarbeit",
-        "Integrationsförderung für Frauen und Mädchen",
-        "Berufliche Eingliederung und Qualifizierung", "Soziale Stadt",
-        "Interkulturelle Öffnung", "Kooperative Migrationsarbeit",
-        "Selbstorganisation und Bürgerengagement",
-        "Dialog mit Akteuren im Integrationsprozess",
+        "Überblick: alle 10 Handlungsfelder", "Kita und Kindergarten (Kindertagesstätten)",
+        "Schule und Lernen", "Für Jugendliche (Jugendarbeit)",
+        "Für Frauen und Mädchen (Integrationsförderung für Frauen und Mädchen)",
+        "Arbeit und Ausbildung (Berufliche Eingliederung und Qualifizierung)",
+        "Leben im Stadtteil (Soziale Stadt)",
+        "Ämter und Dienste für alle (Interkulturelle Öffnung)",
+        "Beratung für Zugewanderte (Kooperative Migrationsarbeit)",
+        "Vereine und Ehrenamt (Selbstorganisation und Bürgerengagement)",
+        "Zusammenarbeit vor Ort (Dialog mit Akteuren im Integrationsprozess)",
     ]  # fmt: skip
 
 
