@@ -178,8 +178,11 @@ def test_language_switch_by_tap_keeps_the_search_and_the_menu_closed(browser, ap
         assert box["height"] >= 44 and box["width"] >= 44  # a thumb's target
         assert option.get_attribute("dir") == "rtl"
         option.tap()
-        page.wait_for_function("document.documentElement.lang === 'fa'")
-        wait_for_app(page, SLOW)
+        page.wait_for_function("document.documentElement.lang === 'fa'", timeout=SLOW)
+        # the run has finished (not "network idle": the map's frame reloads in the new
+        # language, which on a busy machine can keep the network busy for long)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                               timeout=SLOW)  # fmt: skip
         page.locator("article.atlas-card").first.wait_for(timeout=SLOW)
         assert page.get_by_role("heading", name=t("finder.title", "fa")).is_visible()
         assert "q=Hannover" in page.url and "lang=fa" in page.url
