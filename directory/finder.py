@@ -23,8 +23,25 @@ from geo.distance import haversine_km
 from geo.geocode import GeocodeResult, geocode
 from i18n import t
 
-__all__ = ["DEFAULT_RADIUS", "MAX_QUERY_LENGTH", "RADIUS_CHOICES", "FinderQuery", "SearchOutcome",
-           "locate", "search"]  # fmt: skip
+__all__ = ["DEFAULT_RADIUS", "KIND_RELEVANCE", "MAX_QUERY_LENGTH", "MAX_RADIUS", "RADIUS_CHOICES",
+           "FinderQuery", "SearchOutcome", "locate", "nearest_first", "relevance",
+           "search"]  # fmt: skip
+
+#: The largest radius the finder offers: at it, "enlarge the radius" is no advice.
+MAX_RADIUS = max(RADIUS_CHOICES)
+#: Offers whose distances round to the same shown value (0.1 km) are a tie.
+TIE_KM = 0.1
+#: How many offers with unknown languages are shown when a language is asked for.
+UNKNOWN_LANGUAGE_LIMIT = 10
+
+#: Relevance of the kinds of offer for the finder's question ("where can I get advice?"),
+#: most relevant first: individual counselling, then the municipal and skilled-immigration
+#: offices that advise too, then coordination and volunteer guides, then migrant
+#: self-organisations and projects (encounter cafés, gardens). Decides ties in distance.
+KIND_RELEVANCE: tuple[str, ...] = (
+    "migrationsberatung", "mbe", "jmd", "kommunal", "welcome_center",
+    "koordinierungsstelle", "integrationslotsen", "selbstorganisation", "projekt",
+)  # fmt: skip
 
 #: The parameters of the finder page (all of the registry but the shell's ``lang``).
 FINDER_PARAMS = ParamSet.of("q", "r", "feld", "art", "gruppe", "sprache", "barrierefrei",
@@ -68,6 +85,41 @@ def locate(q: str) -> GeocodeResult:
     return result
 
 
+def relevance(kind: object, query: FinderQuery | None = None) -> int:
+    """Rank of an offer kind for a finder search, 0 = most relevant (see
+    :data:`KIND_RELEVANCE`); the kind asked for (``art``) comes first, then a youth
+    migration service for a search for young people. Unknown kinds come last.
+
+    >>> relevance("mbe") < relevance("selbstorganisation") < relevance("projekt")
+    True
+    >>> relevance("projekt", FinderQuery(kind="projekt"))
+    0
+    >>> young = FinderQuery(group="jugendliche")
+    >>> relevance("jmd", young) < relevance("migrationsberatung", young)
+    True
+    """
+    if query is not None and query.kind and kind == query.kind:
+        return 0
+    order = KIND_RELEVANCE
+    if query is not None and query.group == "jugendliche":
+        order = ("jmd", *(k for k in KIND_RELEVANCE if k != "jmd"))
+    return order.index(kind) + 1 if kind in order else len(order) + 1
+
+
+def nearest_first(frame: pd.DataFrame, dist: np.ndarray,
+                  query: FinderQuery | None = None) -> np.ndarray:  # fmt: skip
+    """Positions of ``frame`` ordered by distance; offers at the same shown distance
+    (:data:`TIE_KM`, e.g. all offices placed at a town's centre) by :func:`relevance`,
+    then by name."""
+    if not len(frame):
+        return np.arange(0)
+    steps = np.round(np.asarray(dist, dtype=float) / TIE_KM)
+    ranks = np.fromiter((relevance(k, query) for k in frame["kind"]), dtype=int,
+                        count=len(frame))  # fmt: skip
+    names = frame["name"].astype("string").fillna("").str.casefold().to_numpy(dtype=object)
+    return np.lexsort((names, ranks, steps))
+
+
 @dataclass(frozen=True)
 class SearchOutcome:
     """What the finder shows for one query: the located point and the offers near it."""
@@ -76,6 +128,12 @@ class SearchOutcome:
     results: pd.DataFrame  # matching offers within the radius, nearest first, distance_km
     outside_radius: int  # matching offers further away than the radius
     without_position: int  # matching offers with no map position
+    #: with a language filter: the nearest offers matching everything else whose languages
+    #: are unknown ("may speak your language — ask by phone"); within the radius when there
+    #: are any, else the nearest anywhere (``unknown_beyond_radius``)
+    unknown_language: pd.DataFrame | None = None
+    unknown_beyond_radius: bool = False
+    at_max_radius: bool = False
 
 
 def search(offers: pd.DataFrame, query: FinderQuery, *, now: datetime | None = None,
@@ -92,12 +150,36 @@ def search(offers: pd.DataFrame, query: FinderQuery, *, now: datetime | None = N
     lons = pd.to_numeric(matching["lon"], errors="coerce").to_numpy(dtype=float)
     dist = haversine_km(point.lat, point.lon, lats, lons)
     inside = np.flatnonzero(dist <= query.radius_km)
-    order = inside[np.argsort(dist[inside], kind="stable")]
+    order = inside[nearest_first(matching.iloc[inside], dist[inside], query)]
     within = matching.iloc[order].assign(distance_km=dist[order])
     placed = int(np.count_nonzero(~np.isnan(dist)))
+    unknown, beyond = (None, False)
+    if query.language:
+        unknown, beyond = _unknown_language(offers, query, point, now=now)
     return SearchOutcome(
         located=located,
         results=within,
         outside_radius=placed - len(inside),
         without_position=len(matching) - placed,
+        unknown_language=unknown,
+        unknown_beyond_radius=beyond,
+        at_max_radius=query.radius_km >= MAX_RADIUS,
     )
+
+
+def _unknown_language(offers: pd.DataFrame, query: FinderQuery, point, *,
+                      now: datetime | None) -> tuple[pd.DataFrame, bool]:  # fmt: skip
+    """The nearest offers matching ``query`` but its language, whose languages are unknown."""
+    others = query.with_(language=None).apply(offers, now=now)
+    none_known = np.fromiter((v is None or len(v) == 0 for v in others["languages"]),
+                             dtype=bool, count=len(others))  # fmt: skip
+    unknown = others.iloc[np.flatnonzero(none_known)]
+    lats = pd.to_numeric(unknown["lat"], errors="coerce").to_numpy(dtype=float)
+    lons = pd.to_numeric(unknown["lon"], errors="coerce").to_numpy(dtype=float)
+    dist = haversine_km(point.lat, point.lon, lats, lons)
+    placed = np.flatnonzero(~np.isnan(dist))
+    inside = placed[dist[placed] <= query.radius_km]
+    pool = inside if len(inside) else placed
+    order = pool[nearest_first(unknown.iloc[pool], dist[pool], query)][:UNKNOWN_LANGUAGE_LIMIT]
+    return (unknown.iloc[order].assign(distance_km=dist[order]),
+            bool(len(placed) and not len(inside)))

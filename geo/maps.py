@@ -28,6 +28,7 @@ from __future__ import annotations
 import html
 import math
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -430,7 +431,17 @@ class OfferCluster(folium.plugins.MarkerCluster):
                     var v = text(d.popup[f], i);
                     if (v) { parts.push(f === 0 ? "<strong>" + v + "</strong>" : v); }
                 }
+                if (d.call !== null && d.call[i]) {  // tel: + E.164 (checked on the server)
+                    parts.push('<a href="' + d.call[i] + '" dir="ltr" style="display:'
+                               + 'inline-block;min-height:44px;line-height:44px">\u260e '
+                               + d.call_text[i] + "</a>");
+                }
                 return parts.join("<br>");
+            }
+            // A tapped marker spread out of its cluster (spiderfied) is reported to the page
+            // at its office's position, not at the end of its leg (after its popup opened).
+            function atHome(e) {
+                if (this._preSpiderfyLatlng) { e.latlng = this._preSpiderfyLatlng; }
             }
             var n = d.lat.length, markers = new Array(n);
             for (var i = 0; i < n; i++) {
@@ -440,10 +451,34 @@ class OfferCluster(folium.plugins.MarkerCluster):
                 });
                 if (d.tooltip !== null) { mk.bindTooltip(text(d.tooltip, i)); }
                 mk.bindPopup(popup);
+                mk.on("click", atHome);
                 markers[i] = mk;
             }
             cluster.addLayers(markers);
+            // A tapped cluster zooms in while it can split; one that cannot (offices in one
+            // building) spiderfies at once, at any zoom (markercluster itself would first zoom
+            // to the last level). The page lists those offices (st_folium reports the tap).
+            if (d.spiderfy_points) {
+                cluster.options.zoomToBoundsOnClick = false;  // read when added to the map
+                cluster.on("clusterclick", function (e) {
+                    var map = cluster._map, c = e.layer, b = c.getBounds();
+                    if (map.getZoom() >= map.getMaxZoom()) { return; }  // markercluster's own
+                    if (b.getNorthEast().equals(b.getSouthWest())) { c.spiderfy(); }
+                    else { c.zoomToBounds({padding: [24, 24]}); }
+                });
+            }
             cluster.addTo({{ this._parent.get_name() }});
+            // The offer chosen with "show on map": zoom until it is free, open its popup
+            // (markers are added in chunks: wait until it is in the layer).
+            if (d.open !== null) {
+                var chosen = markers[d.open], tries = 0;
+                var openChosen = function () {
+                    if (cluster.hasLayer(chosen)) {
+                        cluster.zoomToShowLayer(chosen, function () { chosen.openPopup(); });
+                    } else if (tries++ < 100) { setTimeout(openChosen, 50); }
+                };
+                openChosen();
+            }
             return cluster;
         })();
         {% endmacro %}"""
@@ -467,6 +502,31 @@ def _encode(series: pd.Series) -> tuple[list[str], list[int] | None]:
     return [html.escape(str(v)) for v in uniques], codes.tolist()
 
 
+_TEL = re.compile(r"^tel:\+[0-9]{4,15}(;ext=[0-9]{1,10})?$")
+
+
+def _call_links(rows: pd.DataFrame, field: str | None) -> dict[str, Any]:
+    """``call`` (the ``tel:`` links of column ``field``; "" where there is none or it is not a
+    ``tel:`` URI of an E.164 number) and ``call_text`` (column ``field + "_text"``, the
+    number as people read it, escaped) for the popups; both ``None`` without ``field``."""
+    if field is None or field not in rows:
+        return {"call": None, "call_text": None}
+    shown = rows[f"{field}_text"] if f"{field}_text" in rows else rows[field]
+    hrefs, texts = [], []
+    for href, text in zip(rows[field], shown, strict=True):
+        ok = isinstance(href, str) and _TEL.match(href) is not None
+        hrefs.append(href if ok else "")
+        texts.append(html.escape(str(text)) if ok else "")
+    return {"call": hrefs, "call_text": texts}
+
+
+def _position_among(ok: pd.Series, row: int | None) -> int | None:
+    """Position of ``frame`` row ``row`` among the rows sent (those with coordinates)."""
+    if row is None or not 0 <= row < len(ok) or not bool(ok.iloc[row]):
+        return None
+    return int(ok.iloc[:row].sum())
+
+
 def add_offer_points(
     m: folium.Map,
     frame: pd.DataFrame,
@@ -477,6 +537,9 @@ def add_offer_points(
     palette: Sequence[str] = PALETTE,
     name: str = "offers",
     cluster_options: Mapping[str, Any] | None = None,
+    open_row: int | None = None,
+    spiderfy_points: bool = False,
+    call_field: str | None = None,
 ) -> OfferCluster:
     """Add all offers as ONE client-side clustered layer of circle markers.
 
@@ -503,6 +566,16 @@ def add_offer_points(
         Layer name (layer control).
     cluster_options : mapping, optional
         Extra Leaflet.markercluster options (``maxClusterRadius``, ...).
+    open_row : int, optional
+        Position (in ``frame``) of an offer whose popup opens at once, the map zoomed
+        until its marker is out of its cluster ("show on map").
+    call_field : str, optional
+        Column of ``tel:`` links (E.164, e.g. from :func:`directory.phones.tel_href`; any
+        other value is left out) shown as a call link at the end of the popup, with the
+        text of column ``<call_field>_text`` (the number as people read it).
+    spiderfy_points : bool, default False
+        A tap on a cluster of offers at one point (offices in one building) spreads them
+        out at once (spiderfy) instead of zooming to the last level first.
 
     Returns
     -------
@@ -555,6 +628,9 @@ def add_offer_points(
         "tooltip": fields.index(tooltip_field) if tooltip_field else None,
         "color": color_list,
         "palette": used_palette,
+        "open": _position_among(ok, open_row),
+        "spiderfy_points": bool(spiderfy_points),
+        **_call_links(rows, call_field),
     }
     options = {"chunked_loading": True, "show_coverage_on_hover": False}
     options.update(cluster_options or {})

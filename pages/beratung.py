@@ -1,20 +1,24 @@
 """Find counselling: postcode or place (any script) → nearest offers, list and map."""
 
+import pandas as pd
 import streamlit as st
 
 from directory.finder import search
 from i18n import t, t_easy, tn_easy
-from i18n.localedata import isolate
+from i18n.localedata import isolate, language_name
 from ui.blocks import demo_banner, escape_markdown, unverified_note
 from ui.finder import (
     DESCRIBE_CSS,
+    FINDER_CSS,
     choose_place,
     current_query,
     describe_html,
     easy_switch,
     finder_map,
+    finder_tabs,
     result_cards,
     search_controls,
+    unknown_language_cards,
 )
 from ui.geolocate import near_me_button
 from ui.state import language, offers
@@ -22,10 +26,12 @@ from ui.state import language, offers
 lang = language()
 frame = offers()
 
+st.html(FINDER_CSS)
 query = current_query()
 easy = easy_switch(lang)  # German Leichte Sprache (ls=1); every finder text below follows it
 st.title(t_easy("finder.title", lang, easy))
-st.markdown(t_easy("finder.intro", lang, easy))
+if not query.q:  # after a search the results take the first screen (phones)
+    st.markdown(t_easy("finder.intro", lang, easy))
 demo_banner(frame, lang)
 
 query = search_controls(query, lang, easy)
@@ -57,21 +63,35 @@ elif located.status == "not_found":
 else:
     point = located.matches[0]
     results = outcome.results
+    unknown = outcome.unknown_language
+    spoken = language_name(query.language, lang) if query.language else ""
     st.header(tn_easy("finder.results_heading", len(results), lang, easy))
     # the place in the visitor's own script (and the place found, if it reads differently)
     st.html(DESCRIBE_CSS + describe_html(query, point.label, lang))
     if results.empty:
-        st.info(t_easy("finder.none_in_radius", lang, easy), icon=":material/info:")
+        if outcome.at_max_radius:
+            message = t("results.none_max_radius", lang, km=query.radius_km)
+            if query.has_filters:
+                message += " " + t("results.remove_filters", lang)
+        elif query.language:
+            message = t("results.none_language", lang, language=spoken)
+        else:
+            message = t_easy("finder.none_in_radius", lang, easy)
+        st.info(message, icon=":material/info:")
+    shown = results if unknown is None else pd.concat([results, unknown])
+    tab_list, tab_map = finder_tabs(lang)
+    with tab_list:
+        result_cards(results, query, lang)
+        if unknown is not None and len(unknown):
+            unknown_language_cards(unknown, query, lang, spoken,
+                                   beyond=outcome.unknown_beyond_radius)  # fmt: skip
+    with tab_map:
+        finder_map(shown, point, query, lang)
     if outcome.outside_radius:
         st.caption(tn_easy("finder.outside_radius", outcome.outside_radius, lang, easy))
     if outcome.without_position:
         st.caption(tn_easy("finder.without_position", outcome.without_position, lang, easy))
     if query.open_now:
         st.caption(t_easy("finder.open_unknown", lang, easy))
-    tab_list, tab_map = st.tabs([t("finder.tab_list", lang), t("finder.tab_map", lang)])
-    with tab_list:
-        result_cards(results, query, lang)
-    with tab_map:
-        finder_map(results, point, query, lang)
-    unverified_note(results, lang, easy)
+    unverified_note(shown, lang, easy)
     st.caption(t_easy("finder.share", lang, easy))

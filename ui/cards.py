@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import re
 from html import escape
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import pandas as pd
 
-from directory import phones
+from directory import phones, routes
 from directory.hours import format_hours
 from directory.taxonomy import KIND_IDS
 from i18n import t, t_easy
 from i18n.localedata import format_date, format_km, language_name, localize_digits, weekday_names
 from ui.plain import kind_about, kind_name
 
-ROUTE_URL = "https://www.openstreetmap.org/directions?route=%3B{lat}%2C{lon}"
 #: Stored codes the cards label; any other stored value is shown as unknown (never raises).
 PRECISIONS = ("address", "postcode", "place")
 ACCESS = ("yes", "no", "unknown")
@@ -35,6 +34,10 @@ def kind_label(kind: object, lang: str) -> str:
 def precision_label(precision: object, lang: str) -> str:
     """How exactly an offer is placed; "" for an exact address or an unknown value."""
     return t(f"precision.{precision}", lang) if precision in ("postcode", "place") else ""
+
+
+def _place_name(row: pd.Series) -> str:
+    return str(row.get("city") or row.get("postal_code") or "").strip()
 
 # Actions are 44 px touch targets. Streamlit gives every <h3> a 16 px "Link to heading"
 # anchor (English label, one more tab stop per card): hidden inside cards.
@@ -50,6 +53,10 @@ CARD_CSS = """
 .atlas-card .atlas-actions a{display:inline-flex;align-items:center;min-height:44px;
   min-width:44px;padding:0 .8rem;border:1px solid #0b5cad;border-radius:.4rem;
   text-decoration:none;color:#0b5cad;font-weight:600}
+.atlas-card .atlas-actions span.atlas-phone{display:inline-flex;align-items:center;
+  min-height:44px;padding:0 .8rem;border:1px dashed #4a5260;border-radius:.4rem}
+.atlas-card .atlas-muted a{display:inline-flex;align-items:center;min-height:44px;
+  min-width:44px}
 .atlas-card.atlas-selected{border:3px solid #0b5cad}
 .atlas-card [data-testid=stHeaderActionElements]{display:none}
 </style>
@@ -119,14 +126,29 @@ def _address(row: pd.Series, lang: str) -> str:
     return ", ".join(p for p in (street, place) if p)
 
 
+#: A place-only office nearer than this to the searched point reads "in Göttingen" without
+#: a distance (it is placed at the place's centre: "0,0 km" would be false precision).
+SAME_PLACE_KM = 1.0
+
+
 def _distance(row: pd.Series, lang: str) -> str:
+    """The distance line as HTML: "2,3 km", "ca. 2,3 km" (placed at the postcode), or for
+    an office located only by its place "in Göttingen" (the German place name marked
+    ``lang="de"``) and, when that place is not the searched one, "ca. 13,0 km"."""
     km = row.get("distance_km")
-    if km is None or pd.isna(km):
+    has_km = km is not None and not pd.isna(km)
+    place = _place_name(row)
+    if row.get("precision") == "place" and place:
+        place_html = f'<span lang="de" dir="auto">{escape(place)}</span>'
+        if not has_km or float(km) < SAME_PLACE_KM:
+            return escape(t("results.in_place", lang, place="\x00")).replace("\x00", place_html)
+        text = t("results.in_place_km", lang, place="\x00", km=format_km(float(km), lang))
+        return escape(text).replace("\x00", place_html)
+    if not has_km:
         return ""
-    text = t("card.distance", lang, km=format_km(float(km), lang))
-    if precision_label(row.get("precision"), lang):
-        text = t("card.distance_approx", lang, km=format_km(float(km), lang))
-    return text
+    key = "card.distance_approx" if precision_label(row.get("precision"), lang) else (
+        "card.distance")  # fmt: skip
+    return escape(t(key, lang, km=format_km(float(km), lang)))
 
 
 def _hours(row: pd.Series, lang: str, easy: bool = False) -> str:
@@ -180,7 +202,7 @@ def card_html(row: pd.Series, lang: str, *, selected: bool = False, easy: bool =
     parts = [f'<article class="{css}">', f'<h3 lang="de" dir="auto">{name}</h3>']
     if org and org != row.get("name"):
         parts.append(f'<p class="atlas-muted" lang="de" dir="auto">{escape(org)}</p>')
-    head = " · ".join(x for x in (escape(_distance(row, lang)), kind) if x)
+    head = " · ".join(x for x in (_distance(row, lang), kind) if x)
     if head:
         parts.append(f"<p><strong>{head}</strong></p>")
     about = kind_about(row.get("kind"), lang, easy)
@@ -188,7 +210,9 @@ def card_html(row: pd.Series, lang: str, *, selected: bool = False, easy: bool =
         parts.append(f'<p class="atlas-kind-about">{escape(about)}</p>')
     address = _address(row, lang)
     if address:
-        position = escape(precision_label(row.get("precision"), lang))
+        # an office placed at its place's centre is said so by the distance line
+        position = "" if row.get("precision") == "place" else escape(
+            precision_label(row.get("precision"), lang))  # fmt: skip
         if position:
             position = f' <span class="atlas-muted">({position})</span>'
         parts.append(f'<p><span lang="de" dir="auto">{address}</span>{position}</p>')
@@ -205,6 +229,8 @@ def card_html(row: pd.Series, lang: str, *, selected: bool = False, easy: bool =
     if german:
         parts.append(german)
     parts.append(_actions(row, lang))
+    if routes.placement(row) == "place":
+        parts.append(f'<p class="atlas-muted">{escape(t("results.place_only", lang))}</p>')
     parts.append(_source(row, lang, easy))
     parts.append("</article>")
     return "\n".join(parts)
@@ -219,15 +245,18 @@ def _actions(row: pd.Series, lang: str) -> str:
         label = t("card.call", lang, number=localize_digits(digits_label(shown), lang))
         links.append(_link(href, f"☎ {shown}", label=label, external=False, ltr=True,
                            data_lang="de"))  # the number stays as written: German data
+    elif phone and str(phone).strip():
+        # a number that is not valid cannot be dialled by a link: shown, to be typed
+        shown = str(phone).strip()
+        links.append(f'<span class="atlas-phone" dir="ltr" lang="de">☎ {escape(shown)}</span>')
     email = row.get("email")
     if email and re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[a-zA-Z]{2,}", email):
         links.append(_link(f"mailto:{email}", t("card.email", lang), external=False))
     website = safe_url(row.get("website"))
     if website:
         links.append(_link(website, t("card.website", lang)))
-    lat, lon = row.get("lat"), row.get("lon")
-    if lat is not None and lon is not None and not (pd.isna(lat) or pd.isna(lon)):
-        route = ROUTE_URL.format(lat=quote(f"{lat:.5f}"), lon=quote(f"{lon:.5f}"))
+    route = routes.route_url(row)
+    if route:
         links.append(_link(route, t("card.route", lang), label=t("card.route_label", lang)))
     return f'<p class="atlas-actions">{"".join(links)}</p>' if links else ""
 

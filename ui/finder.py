@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 
 import folium
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -26,6 +27,29 @@ from ui.map import popup_frame
 from ui.plain import kind_name, option_help, option_note
 
 PAGE_SIZE = 20
+TAB_KEY = "finder_tab"  # the list/map tabs' state: "show on map" switches to the map
+HERE_KEY = "_finder_here"  # the offers of the cluster tapped last (several at one point)
+
+# Touch targets of the finder at least 44 x 44 px (WCAG 2.5.5): tabs, buttons, inputs,
+# selects, checkbox rows and the expander; the cards' links are sized in ui.cards.
+FINDER_CSS = """
+<style>
+[role=tablist] [data-testid=stTab]{min-height:44px!important;min-width:44px!important;
+  padding:0 .75rem!important;justify-content:center}
+[data-testid=stCheckbox] label{min-height:44px;display:flex;align-items:center}
+[data-testid=stSelectbox] [role=group]{min-height:44px}
+[data-testid=stSelectbox] [role=group] button{min-height:44px;min-width:44px}
+[data-testid=stTextInputRootElement]{min-height:44px}
+[data-testid=stTextInputRootElement] input{min-height:44px}
+[data-testid=stMain] button[kind]{min-height:44px;min-width:44px}
+[data-testid=stExpander] summary{min-height:44px}
+@media (max-width: 640px){
+  [data-testid=stMainBlockContainer]{padding-top:4.25rem}
+  [data-testid=stMain] h1{font-size:1.75rem;padding:.25rem 0 .5rem 0}
+  [data-testid=stMain] h2{font-size:1.35rem;padding:.5rem 0 .25rem 0}
+}
+</style>
+"""
 RING_PANE = "atlas_rings"  # Leaflet pane (CSS class leaflet-atlas_rings-pane)
 PREFIX = "f_"  # widget keys: f_q, f_r, f_feld, ... (see ui.filters.widget_key)
 #: Parameters with a widget of their own place (not in the filter panel).
@@ -111,7 +135,9 @@ def search_controls(query: FinderQuery, lang: str, easy: bool = False) -> Finder
         param_widget(params["q"], lang, prefix=PREFIX, easy=easy, max_chars=MAX_QUERY_LENGTH,
                      placeholder=t_easy("finder.search_placeholder", lang, easy))  # fmt: skip
         st.form_submit_button(t_easy("finder.search_button", lang, easy), type="primary")
-    with st.expander(t_easy("finder.filters", lang, easy), expanded=query.has_filters):
+    # open with the filters of a shared link, but not over the results of a search (phones)
+    with st.expander(t_easy("finder.filters", lang, easy),
+                     expanded=query.has_filters and not query.q):
         for param in params:
             if param.widget and param.name not in OWN_PLACE:
                 help_text = _help(param.name, lang, easy)
@@ -134,6 +160,20 @@ def select(service_id: str | None) -> None:
     write_url(query)
 
 
+def show_on_map(service_id: str, lang: str) -> None:
+    """"Show on map": select the offer and switch to the map tab (its popup opens there)."""
+    select(service_id)
+    st.session_state[TAB_KEY] = t("finder.tab_map", lang)
+
+
+def finder_tabs(lang: str):
+    """The list and map tabs; their state is kept so "show on map" can switch tabs."""
+    labels = [t("finder.tab_list", lang), t("finder.tab_map", lang)]
+    if st.session_state.get(TAB_KEY) not in (None, *labels):  # the UI language changed
+        del st.session_state[TAB_KEY]
+    return st.tabs(labels, key=TAB_KEY, on_change="rerun")
+
+
 def choose_place(label: str) -> None:
     """"Did you mean" button: search for exactly this place."""
     query = FinderQuery.from_params(st.query_params.to_dict())
@@ -153,11 +193,26 @@ def result_cards(results: pd.DataFrame, query: FinderQuery, lang: str) -> None:
         chosen = row["service_id"] == query.selected
         st.html(card_html(row, lang, selected=chosen, easy=easy))
         st.button(t_easy("finder.show_on_map", lang, easy), key=f"show_{i}_{row['service_id']}",
-                  on_click=select, args=(row["service_id"],))  # fmt: skip
+                  on_click=show_on_map, args=(row["service_id"], lang))  # fmt: skip
     if len(results) > limit:
         more = min(PAGE_SIZE, len(results) - limit)
         st.button(tn_easy("finder.more", more, lang, easy), key="finder_more",
                   on_click=_show_more)
+
+
+def unknown_language_cards(unknown: pd.DataFrame, query: FinderQuery, lang: str, spoken: str,
+                           *, beyond: bool) -> None:  # fmt: skip
+    """The nearest offers whose languages are unknown, under their own heading."""
+    st.subheader(t("results.unknown_heading", lang, language=spoken))
+    st.caption(t("results.unknown_note", lang, language=spoken))
+    if beyond:
+        st.caption(t("results.unknown_beyond", lang))
+    st.html(CARD_CSS)
+    for i, (_, row) in enumerate(unknown.iterrows()):
+        st.html(card_html(row, lang, selected=row["service_id"] == query.selected,
+                          easy=query.easy))
+        st.button(t("finder.show_on_map", lang), key=f"unknown_{i}_{row['service_id']}",
+                  on_click=show_on_map, args=(row["service_id"], lang))  # fmt: skip
 
 
 def zoom_for(radius_km: int) -> int:
@@ -179,6 +234,7 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
     """
     m = maps.base_map(center=(point.lat, point.lon), zoom=zoom_for(query.radius_km))
     maps.add_district_outlines(m, load_districts())
+    chosen_at = np.flatnonzero((results["service_id"] == query.selected).to_numpy())
     popups = popup_frame(results, lang)
     # the finder names kinds in plain words on the map too (the popups of planners' maps keep
     # the programme's names)
@@ -186,6 +242,8 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
     maps.add_offer_points(
         m, popups,
         popup_fields=("name", "organization", "address", "kind_label", "position", "status"),
+        open_row=int(chosen_at[0]) if len(chosen_at) else None,
+        spiderfy_points=True, call_field="call",
     )  # fmt: skip
     folium.CircleMarker(
         [point.lat, point.lon], radius=9, color="#b00020", weight=3, fill=True,
@@ -201,13 +259,37 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
         m.location = [row["lat"], row["lon"]]
     st.caption(t("finder.map_label", lang))
     out = st_folium(m, key="finder_map", height=460, use_container_width=True,
-                    returned_objects=["last_object_clicked"])  # fmt: skip
-    clicked = (out or {}).get("last_object_clicked")
-    if clicked and clicked != st.session_state.get("_finder_click"):
-        st.session_state["_finder_click"] = clicked
+                    returned_objects=["last_object_clicked", "last_object_clicked_tooltip",
+                                      "last_object_clicked_count"])  # fmt: skip
+    out = out or {}
+    clicked = out.get("last_object_clicked")
+    tap = (clicked, out.get("last_object_clicked_count"))
+    if clicked and tap != st.session_state.get("_finder_click"):
+        st.session_state["_finder_click"] = tap
         hit = maps.offer_at(results, clicked)
-        if len(hit) and hit.iloc[0]["service_id"] != query.selected:
+        # several offers at one point: a cluster was tapped (it spiderfies on the map, its
+        # offices are listed below; picking one would re-draw the map and fold it), or one
+        # of its spread-out markers, told apart by its tooltip (the office's name)
+        st.session_state[HERE_KEY] = tuple(hit["service_id"]) if len(hit) > 1 else ()
+        if len(hit) > 1 and out.get("last_object_clicked_tooltip"):
+            named = hit[hit["name"].astype("string").str.strip()
+                        == str(out["last_object_clicked_tooltip"]).strip()]  # fmt: skip
+            hit = named if len(named) == 1 else hit
+        if len(hit) == 1 and hit.iloc[0]["service_id"] != query.selected:
             select(hit.iloc[0]["service_id"])
             st.rerun()
+    here = results[results["service_id"].isin(st.session_state.get(HERE_KEY, ()))]
+    if len(here) > 1:
+        offices_here(here, lang)
     if len(chosen):
         st.html(CARD_CSS + card_html(chosen.iloc[0], lang, selected=True, easy=query.easy))
+
+
+def offices_here(here: pd.DataFrame, lang: str) -> None:
+    """The offices of a tapped cluster at one point (e.g. one building), one button each:
+    a tap selects the office (its card shows below the map)."""
+    with st.container(key="finder_here"):
+        st.subheader(t("results.cluster_list", lang))
+        for i, (_, row) in enumerate(here.iterrows()):
+            st.button(escape_markdown(str(row.get("name") or "")), key=f"here_{i}",
+                      on_click=select, args=(row["service_id"],), width="stretch")  # fmt: skip

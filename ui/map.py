@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from directory import phones
 from geo import maps, netmap
 from geo.boundaries import load_districts
 from i18n import t
@@ -17,7 +18,8 @@ from ui.cards import kind_label
 def popup_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Add the translated popup lines (kind, address, position, source) to ``frame``."""
     if frame.empty:
-        return frame.assign(kind_label=[], address=[], position=[], status=[])
+        return frame.assign(kind_label=[], address=[], position=[], status=[], call=[],
+                            call_text=[])
 
     def address(row: pd.Series) -> str:
         parts = [row.get("street"), " ".join(p for p in (row.get("postal_code"),
@@ -33,7 +35,10 @@ def popup_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             text += f" · {t('map.unverified', lang)}"
         return text
 
+    phone = frame["phone"] if "phone" in frame else pd.Series(None, index=frame.index)
     return frame.assign(
+        call=phone.map(lambda v: (phones.tel_href(v) or "") if isinstance(v, str) else ""),
+        call_text=phone.map(lambda v: phones.display_phone(v) if isinstance(v, str) else ""),
         kind_label=frame["kind"].map(lambda k: kind_label(k, lang)),
         address=frame.apply(address, axis=1),
         position=frame["precision"].map(

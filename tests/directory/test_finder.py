@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -129,3 +130,81 @@ def test_describe_names_every_filter():
                                           "gruppe": "frauen", "sprache": "ar",
                                           "barrierefrei": "1", "offen": "1"})  # fmt: skip
     assert len(everything.describe_parts("de")) == len(FinderQuery.params.filters) == 6
+
+
+# --------------------------------------------------------------------------- honest results
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from directory.finder import KIND_RELEVANCE, MAX_RADIUS, nearest_first, relevance  # noqa: E402
+from directory.taxonomy import KIND_IDS  # noqa: E402
+
+
+def test_every_kind_has_a_relevance_and_counselling_beats_encounter():
+    assert sorted(KIND_RELEVANCE) == sorted(KIND_IDS)
+    for counselling in ("migrationsberatung", "mbe", "jmd"):
+        for encounter in ("selbstorganisation", "projekt"):
+            assert relevance(counselling) < relevance(encounter)
+    assert relevance("unbekannt") > max(relevance(k) for k in KIND_IDS)
+
+
+TIED = pd.DataFrame(
+    [
+        offer("garden", *GOE, kind="projekt", name="Interkultureller Garten"),
+        offer("mso", *GOE, kind="selbstorganisation", name="Verein"),
+        offer("counsel", *GOE, kind="migrationsberatung", name="Migrationszentrum",
+              languages=()),
+        offer("jmd", *GOE, kind="jmd", name="Jugendmigrationsdienst", languages=()),
+        offer("next", GOE[0] + 0.02, GOE[1], kind="projekt", name="Aaa nächstes Projekt"),
+    ]
+)  # fmt: skip
+
+
+def test_ties_at_the_same_distance_are_ordered_by_relevance():
+    outcome = search(TIED, FinderQuery.from_params({"q": "Göttingen"}))
+    assert list(outcome.results["service_id"]) == ["counsel", "jmd", "mso", "garden", "next"]
+    young = search(TIED, FinderQuery.from_params({"q": "Göttingen", "gruppe": "erwachsene"}))
+    assert young.results["service_id"].iloc[0] == "counsel"
+    asked = search(TIED, FinderQuery.from_params({"q": "Göttingen", "art": "projekt"}))
+    assert list(asked.results["service_id"]) == ["garden", "next"]
+
+
+@given(st.lists(st.tuples(st.floats(0, 300, allow_nan=False), st.sampled_from(KIND_IDS),
+                          st.text(max_size=5)), max_size=30))  # fmt: skip
+def test_order_is_by_shown_distance_then_relevance(rows):
+    frame = pd.DataFrame({"kind": [k for _, k, _ in rows], "name": [n for *_, n in rows]})
+    dist = np.array([d for d, *_ in rows], dtype=float)
+    order = nearest_first(frame, dist)
+    assert sorted(order.tolist()) == list(range(len(rows)))
+    keys = [(round(dist[i] / 0.1), relevance(frame["kind"].iloc[i])) for i in order]
+    assert keys == sorted(keys)
+
+
+def test_language_filter_adds_the_nearest_offers_with_unknown_languages():
+    outcome = search(TIED, FinderQuery.from_params({"q": "Göttingen", "sprache": "fa"}))
+    assert outcome.results.empty
+    assert list(outcome.unknown_language["service_id"]) == ["counsel", "jmd"]
+    assert not outcome.unknown_beyond_radius
+    # without a language filter there is no such list
+    assert search(TIED, FinderQuery.from_params({"q": "Göttingen"})).unknown_language is None
+
+
+def test_unknown_language_offers_beyond_the_radius_are_the_nearest_anywhere():
+    far = pd.DataFrame([offer("far", 53.14, 8.21, languages=())])
+    outcome = search(far, FinderQuery.from_params({"q": "Göttingen", "r": "5",
+                                                   "sprache": "fa"}))  # fmt: skip
+    assert list(outcome.unknown_language["service_id"]) == ["far"]
+    assert outcome.unknown_beyond_radius
+
+
+def test_the_largest_radius_is_known():
+    assert search(TIED, FinderQuery.from_params({"q": "Göttingen", "r": str(MAX_RADIUS)})
+                  ).at_max_radius  # fmt: skip
+    assert not search(TIED, FinderQuery.from_params({"q": "Göttingen"})).at_max_radius
+
+
+def test_unknown_language_list_is_empty_when_nothing_else_matches():
+    # found by the page property test: no offer left without the language filter
+    outcome = search(TIED, FinderQuery.from_params({"q": "Göttingen", "art": "kommunal",
+                                                   "sprache": "fa"}))  # fmt: skip
+    assert outcome.results.empty and outcome.unknown_language.empty

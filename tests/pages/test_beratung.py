@@ -37,7 +37,8 @@ def test_postcode_or_place_in_any_script_finds_goettingen_offers(app, q):
     cards = _cards(app)
     assert cards, "Göttingen has offers in the default content"
     assert "Göttingen" in cards[0]
-    assert "km" in cards[0]
+    # a distance, or "in Göttingen" for an office located only by its place
+    assert "km" in cards[0] or 'in <span lang="de" dir="auto">Göttingen' in cards[0]
 
 
 def test_typing_a_search_updates_the_url(app):
@@ -129,3 +130,45 @@ def test_quoted_search_text_cannot_become_a_link_or_image(app, q):
     assert escape_markdown(q) in message  # shown literally
     # every markdown/HTML character arrives backslash-escaped: none is left bare
     assert not re.search(r"(?<!\\)[\[\]()<>!]", message.replace("„", "").replace("“", ""))
+
+
+# --------------------------------------------------------------------------- honest results
+
+
+def test_language_filter_shows_offers_that_may_speak_it_under_their_own_heading(app):
+    _open(app, q="Hannover", r="200", sprache="fa")
+    heading = "Vielleicht wird hier Persisch gesprochen – fragen Sie am Telefon"
+    assert heading in [s.value for s in app.subheader]
+    cards = _cards(app)
+    unknown = [c for c in cards if "Sprachen: unbekannt" in c]
+    assert len(unknown) >= 5, "the nearest offers with unknown languages are listed"
+    # the offers that list Farsi come first, the fallback after them
+    listed = [c for c in cards if "Persisch" in c]
+    assert cards.index(listed[0]) < cards.index(unknown[0]) if listed else True
+    assert not any("Vergrößern" in i.value for i in app.info)
+
+
+def test_no_match_at_the_largest_radius_does_not_advise_a_larger_one(app):
+    # no accessible youth migration service for families in the data: nothing, even at 200 km
+    _open(app, q="Hannover", r="200", art="jmd", gruppe="familien", barrierefrei="1")
+    assert app.header[0].value.startswith("0 ")
+    [info] = [i.value for i in app.info]
+    assert "größten Umkreis (200 km)" in info and "Vergrößern" not in info
+    assert "Filter" in info
+    _open(app, q="Hannover", r="5", art="jmd", gruppe="familien", barrierefrei="1")
+    assert "Vergrößern" in app.info[0].value
+
+
+def test_place_only_offices_read_in_place_and_counselling_comes_first(app):
+    _open(app, q="Göttingen")
+    cards = _cards(app)
+    first = cards[0]
+    assert 'in <span lang="de" dir="auto">Göttingen</span>' in first
+    assert "0,0 km" not in first and "Ortsmitte" not in first
+    assert "Internationale Gärten" not in first  # a garden does not win the tie
+    # the office with a street but no exact coordinates routes to its address text
+    neustadt = next(c for c in cards if "Neustadt 18" in c)
+    assert "directions?to=Neustadt+18%2C+G%C3%B6ttingen" in neustadt
+    # an office known only by its place offers no route and says so
+    only_place = next(c for c in cards if "Refugee Law Clinic" in c)
+    assert "directions" not in only_place and "Nur der Ort ist bekannt" in only_place
