@@ -14,7 +14,10 @@ is generic:
 * ``ui/filters.py`` renders a parameter's widget from the same entry.
 
 Adding a filter is one :class:`Param` in :data:`PARAMS` plus its label in the catalogues.
-A page picks its subset, e.g. ``ParamSet.of("feld", "art", "gruppe")``:
+A page picks its subset, e.g. ``ParamSet.of("feld", "art", "gruppe")``; a parameter only one
+page knows (the gap page's ``k``, the network map's ``ebene``) is a :class:`Param` built with
+the same helpers in that page's query module and joined with :meth:`ParamSet.page`, so the
+shared ones (``feld``, ``art``, ``gruppe``) have exactly one definition for every page:
 
 >>> class NetworkQuery(Query):
 ...     params = ParamSet.of("feld", "art")
@@ -30,7 +33,7 @@ No Streamlit here: the domain never imports it.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -49,11 +52,20 @@ MAX_QUERY_LENGTH = 100
 MAX_KEY_LENGTH = 80
 
 #: Widget kinds a parameter can have (rendered by ``ui/filters.py``).
-WIDGETS = ("text", "select", "checkbox")
+WIDGETS = ("text", "select", "checkbox", "radio", "slider")
 
 
 class Invalid(ValueError):
     """A URL value a parameter does not accept (the parameter is dropped, never raised)."""
+
+
+class Partly(Invalid):
+    """A URL value a parameter accepts only in part (e.g. a list with a bad item): the good
+    part ``value`` is kept and the parameter is still named as dropped."""
+
+    def __init__(self, raw: str, value: Any) -> None:
+        super().__init__(raw)
+        self.value = value
 
 
 def first(value: object) -> str | None:
@@ -145,7 +157,9 @@ class Param:
     which may have a Leichte-Sprache variant), ``describe(value, lang)`` says what the filter
     does in a sentence part. ``match`` filters the offers (only parameters with one are
     filters). ``label`` and ``option`` take ``easy``: the German Leichte-Sprache variant of
-    the text where the catalogue has one (:func:`i18n.t_easy`).
+    the text where the catalogue has one (:func:`i18n.t_easy`). ``term_prefix`` names the
+    programme's own term of a choice (``field.*``, ``kind.*``), which the pages for planners
+    and coordinators show (:meth:`term`) where the finder shows plain names.
     """
 
     name: str
@@ -160,6 +174,7 @@ class Param:
     match: Filter | None = None
     describe: Callable[[Any, str], str] | None = None
     option_prefix: str | None = None
+    term_prefix: str | None = None
 
     def __post_init__(self) -> None:
         if self.widget is not None and self.widget not in WIDGETS:
@@ -169,15 +184,25 @@ class Param:
     def is_filter(self) -> bool:
         return self.match is not None
 
-    def read(self, params: Mapping[str, object]) -> tuple[Any, bool]:
-        """``(value, ok)`` of this parameter in ``params``; absent or empty is the default."""
+    def read(self, params: Mapping[str, object],
+             allowed: Collection[Any] | None = None) -> tuple[Any, bool]:  # fmt: skip
+        """``(value, ok)`` of this parameter in ``params``; absent or empty is the default.
+
+        ``allowed`` narrows the values further where they are known only at run time
+        (the network map's networks and districts come from the store).
+        """
         raw = first(params.get(self.name))
         if raw is None or raw == "":
             return self.default, True
         try:
-            return self.parse(raw), True
+            value = self.parse(raw)
+        except Partly as part:
+            return part.value, False
         except (Invalid, ValueError):
             return self.default, False
+        if allowed is not None and value not in allowed:
+            return self.default, False
+        return value, True
 
     def write(self, value: Any) -> str:
         """The URL string of ``value`` ("" for the default: left out of the URL)."""
@@ -194,14 +219,51 @@ class Param:
             return t_easy(f"{self.option_prefix}.{value}", lang, easy)
         return self.option_label(value, lang) if self.option_label else str(value)
 
+    def term(self, value: Any, lang: str) -> str:
+        """The programme's own term of a choice (planner and coordinator pages)."""
+        if self.term_prefix and value is not None:
+            return t(f"{self.term_prefix}.{value}", lang)
+        return self.option(value, lang)
 
-def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
+
+def one_of(choices: Collection[str]) -> Callable[[str], str]:
+    """Parse a value that must be one of ``choices`` exactly."""
+
     def parse(raw: str) -> str:
         if raw not in choices:
             raise Invalid(raw)
         return raw
 
     return parse
+
+
+def whole_number(low: int, high: int, step: int = 1) -> Callable[[str], int]:
+    """Parse ASCII digits giving a multiple of ``step`` (counted from 0) in ``[low, high]``.
+
+    >>> parse = whole_number(5, 100, 5)
+    >>> parse("30")
+    30
+    >>> [_refused(parse, raw) for raw in ("7", "105", "-5", "²", "٣٠", " 30")]
+    [True, True, True, True, True, True]
+    """
+
+    def parse(raw: str) -> int:
+        if not (raw.isascii() and raw.isdigit()):
+            raise Invalid(raw)
+        value = int(raw)
+        if not low <= value <= high or value % step:
+            raise Invalid(raw)
+        return value
+
+    return parse
+
+
+def _refused(parse: Callable[[str], Any], raw: str) -> bool:
+    try:
+        parse(raw)
+    except Invalid:
+        return True
+    return False
 
 
 def _radius(raw: str) -> int:
@@ -222,12 +284,13 @@ def _key(raw: str) -> str | None:
 
 def choice(
     name: str, attr: str, choices: tuple[str, ...], *, label_key: str, option_prefix: str,
-    match: Filter | None = None, default: str | None = None,
+    match: Filter | None = None, default: str | None = None, widget: str = "select",
+    term_prefix: str | None = None,
 ) -> Param:  # fmt: skip
-    """A select parameter whose options are catalogue keys ``<option_prefix>.<id>``."""
+    """A select (or radio) parameter whose options are catalogue keys ``<option_prefix>.<id>``."""
     return Param(
-        name, attr, _one_of(choices), default=default, choices=choices, widget="select",
-        label_key=label_key, option_prefix=option_prefix,
+        name, attr, one_of(choices), default=default, choices=choices, widget=widget,
+        label_key=label_key, option_prefix=option_prefix, term_prefix=term_prefix,
         match=match, describe=lambda v, lang: t(f"{option_prefix}.{v}", lang),
     )  # fmt: skip
 
@@ -249,12 +312,12 @@ PARAMS: tuple[Param, ...] = (
           option_label=lambda km, lang: t("finder.radius_option", lang, km=km)),
     # plain names (the programme's names are ``field.*`` / ``kind.*``, see ui/plain.py)
     choice("feld", "field", FIELD_IDS, label_key="finder.field", option_prefix="plain.field",
-           match=_contains("fields")),
+           match=_contains("fields"), term_prefix="field"),
     choice("art", "kind", KIND_IDS, label_key="finder.kind", option_prefix="plain.kind",
-           match=_equals("kind")),
+           match=_equals("kind"), term_prefix="kind"),
     choice("gruppe", "group", TARGET_GROUP_IDS, label_key="finder.group",
            option_prefix="group", match=_contains("target_groups")),
-    Param("sprache", "language", _one_of(LANGUAGE_CODES), choices=LANGUAGE_CODES,
+    Param("sprache", "language", one_of(LANGUAGE_CODES), choices=LANGUAGE_CODES,
           widget="select", label_key="finder.language", option_label=language_name,
           match=_contains("languages"),
           describe=lambda code, lang: t("finder.describe_language", lang,
@@ -267,7 +330,7 @@ PARAMS: tuple[Param, ...] = (
     # the finder's Leichte-Sprache mode (German only; not a filter)
     Param("ls", "easy", _flag, default=False, format=lambda v: "1", widget="checkbox",
           label_key="plain.easy_toggle"),
-    Param("lang", "lang", _one_of(tuple(LANGUAGES)), default=DEFAULT_LANGUAGE,
+    Param("lang", "lang", one_of(tuple(LANGUAGES)), default=DEFAULT_LANGUAGE,
           choices=tuple(LANGUAGES), widget="select", label_key="shell.language",
           option_label=lambda code, lang: LANGUAGES[code].name),
 )  # fmt: skip
@@ -288,6 +351,20 @@ class ParamSet:
         """The registry's parameters called ``names`` (``KeyError`` for an unknown name)."""
         wanted = {BY_NAME[n].name for n in names}
         return cls(tuple(p for p in PARAMS if p.name in wanted))
+
+    @classmethod
+    def page(cls, *entries: str | Param) -> ParamSet:
+        """A page's parameters in URL order: a name takes the registry's entry, a
+        :class:`Param` is the page's own (a name the registry has must then be meant as a
+        different parameter of that page, e.g. the gap page's slider radius ``r``).
+
+        ``ValueError`` for a URL name or attribute given twice.
+        """
+        params = tuple(BY_NAME[e] if isinstance(e, str) else e for e in entries)
+        if len({p.name for p in params}) != len(params) or (
+                len({p.attr for p in params}) != len(params)):  # fmt: skip
+            raise ValueError("URL names and attributes of a page must be unique")
+        return cls(params)
 
     def __iter__(self) -> Iterator[Param]:
         return iter(self.params)
@@ -337,19 +414,32 @@ class Query:
     def __hash__(self) -> int:
         return hash((type(self), tuple(self._values.items())))
 
+    def __reduce__(self) -> tuple:
+        """Pickled as class + values (Streamlit's cache pickles results holding a query and
+        hashes arguments by this; ``__setattr__`` refuses the default way)."""
+        return type(self), (), (self._values, self.dropped)
+
+    def __setstate__(self, state: tuple[dict[str, Any], tuple[str, ...]]) -> None:
+        values, dropped = state
+        object.__setattr__(self, "_values", dict(values))
+        object.__setattr__(self, "dropped", tuple(dropped))
+
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self._values.items())
         return f"{type(self).__name__}({shown})"
 
     @classmethod
-    def from_params(cls, params: Mapping[str, object]) -> Query:
+    def from_params(cls, params: Mapping[str, object], *,
+                    allowed: Mapping[str, Collection[Any]] | None = None) -> Query:  # fmt: skip
         """Read the query from URL parameters; invalid values are dropped, never raised.
 
-        Parameters of other pages (e.g. ``lang`` on the finder) are ignored.
+        Parameters of other pages (e.g. ``lang`` on the finder) are ignored. ``allowed``
+        maps a URL name to the values it may take here when only the store knows them.
         """
         values, dropped = {}, []
+        allowed = allowed or {}
         for p in cls.params:
-            value, ok = p.read(params)
+            value, ok = p.read(params, allowed.get(p.name))
             values[p.attr] = value
             if not ok:
                 dropped.append(p.name)

@@ -19,18 +19,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from dataclasses import field as dc_field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from directory.finder import FinderQuery
-from directory.taxonomy import FIELD_IDS, KIND_IDS, TARGET_GROUP_IDS
+from directory.filters import BY_NAME, Param, ParamSet, Partly, Query, one_of, whole_number
 from geo.boundaries import districts_of
 from geo.demand import district_demand
 from geo.gaps import GapResult, analyse
+from i18n import t
 
 RADIUS_MIN, RADIUS_MAX, RADIUS_STEP = 5, 100, 5
 DEFAULT_RADIUS = 25
@@ -50,12 +48,6 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 HYPOTHETICAL_PREFIX = "neu-"
 
 
-def _first(value: object) -> str | None:
-    if isinstance(value, list | tuple):
-        value = value[-1] if value else None
-    return None if value is None else str(value)
-
-
 def _point(text: str) -> tuple[float, float] | None:
     try:
         lat_s, lon_s = text.split(",")
@@ -67,103 +59,79 @@ def _point(text: str) -> tuple[float, float] | None:
     return lat, lon
 
 
-@dataclass(frozen=True)
-class GapQuery:
-    """One view of the gap page. Immutable; use :meth:`with_` to change a part."""
+def _added(raw: str) -> tuple[tuple[float, float], ...]:
+    """Hypothetical offices ``lat,lon~lat,lon``: at most :data:`MAX_ADDED`, inside Lower
+    Saxony, no repeats; anything else dropped (the good points are kept)."""
+    points = [_point(p) for p in raw.split("~")[:MAX_ADDED]]
+    ok = [p for p in points if p is not None]
+    inside = districts_of([p[1] for p in ok], [p[0] for p in ok]) if ok else []
+    added = tuple(dict.fromkeys(p for p, a in zip(ok, inside, strict=True) if a))
+    if len(added) != len(raw.split("~")):
+        raise Partly(raw, added)
+    return added
 
-    field: str | None = None
-    kind: str | None = None
-    group: str | None = None
-    radius_km: int = DEFAULT_RADIUS
-    k: int = DEFAULT_K
-    demand: str = "einwohner"
-    decay: str = "keine"
-    metric: str = "anteil"
-    added: tuple[tuple[float, float], ...] = ()
-    removed: tuple[str, ...] = ()
-    include_demo: bool = False
-    dropped: tuple[str, ...] = dc_field(default=(), compare=False)
 
-    @classmethod
-    def from_params(cls, params: Mapping[str, object]) -> GapQuery:
-        """Read a view from URL parameters; invalid values are dropped, never raised.
+def _removed(raw: str) -> tuple[str, ...]:
+    """Offers left out, service ids ``a~b``: at most :data:`MAX_REMOVED`, unique; malformed
+    ids dropped (the good ones are kept)."""
+    parts = [r for r in raw.split("~") if r][:MAX_REMOVED]
+    removed = tuple(dict.fromkeys(r for r in parts if _ID.match(r)))
+    if any(not _ID.match(r) for r in parts) or len(raw.split("~")) > MAX_REMOVED:
+        raise Partly(raw, removed)
+    return removed
 
-        Hypothetical offices outside Lower Saxony are dropped too.
 
-        Examples
-        --------
-        >>> q = GapQuery.from_params({"feld": "jugendarbeit", "r": "30", "k": "99"})
-        >>> q.field, q.radius_km, q.k, q.dropped
-        ('jugendarbeit', 30, 3, ('k',))
-        """
-        dropped: list[str] = []
+def _demo(raw: str) -> bool:
+    """``demo=1`` includes demo offers; any other value means no (never dropped)."""
+    return raw == "1"
 
-        def pick(name: str, allowed, default=None):
-            value = _first(params.get(name))
-            if value is None or value == "":
-                return default
-            if value in allowed:
-                return value
-            dropped.append(name)
-            return default
 
-        def number(name: str, low: int, high: int, step: int, default: int) -> int:
-            raw = _first(params.get(name))
-            if not raw:
-                return default
-            if raw.isdigit() and low <= int(raw) <= high and int(raw) % step == 0:
-                return int(raw)
-            dropped.append(name)
-            return default
+def _mapped(name: str, attr: str, values: dict[str, str], default: str, *, label_key: str,
+            widget: str) -> Param:  # fmt: skip
+    """A choice whose option labels are ``<label_key>.<values[choice]>``."""
+    return Param(name, attr, one_of(tuple(values)), default=default, choices=tuple(values),
+                 widget=widget, label_key=label_key,
+                 option_label=lambda v, lang: t(f"{label_key}.{values[v]}", lang))  # fmt: skip
 
-        added: list[tuple[float, float]] = []
-        raw_added = _first(params.get("neu")) or ""
-        if raw_added:
-            points = [_point(p) for p in raw_added.split("~")[:MAX_ADDED]]
-            ok = [p for p in points if p is not None]
-            inside = districts_of([p[1] for p in ok], [p[0] for p in ok]) if ok else []
-            added = list(dict.fromkeys(p for p, a in zip(ok, inside, strict=True) if a))
-            if len(added) != len(raw_added.split("~")):
-                dropped.append("neu")
-        raw_removed = _first(params.get("ohne")) or ""
-        removed = [r for r in raw_removed.split("~") if r][:MAX_REMOVED]
-        if any(not _ID.match(r) for r in removed) or len(raw_removed.split("~")) > MAX_REMOVED:
-            dropped.append("ohne")
-        removed = list(dict.fromkeys(r for r in removed if _ID.match(r)))
-        return cls(
-            field=pick("feld", FIELD_IDS),
-            kind=pick("art", KIND_IDS),
-            group=pick("gruppe", TARGET_GROUP_IDS),
-            radius_km=number("r", RADIUS_MIN, RADIUS_MAX, RADIUS_STEP, DEFAULT_RADIUS),
-            k=number("k", K_MIN, K_MAX, 1, DEFAULT_K),
-            demand=pick("nachfrage", DEMANDS, "einwohner"),
-            decay=pick("abfall", DECAYS, "keine"),
-            metric=pick("kennzahl", METRICS, "anteil"),
-            added=tuple(added),
-            removed=tuple(removed),
-            include_demo=_first(params.get("demo")) == "1",
-            dropped=tuple(dict.fromkeys(dropped)),
-        )
 
-    def to_params(self) -> dict[str, str]:
-        """The URL parameters of this view (defaults left out, stable order)."""
-        params = {
-            "feld": self.field or "",
-            "art": self.kind or "",
-            "gruppe": self.group or "",
-            "r": str(self.radius_km) if self.radius_km != DEFAULT_RADIUS else "",
-            "k": str(self.k) if self.k != DEFAULT_K else "",
-            "nachfrage": self.demand if self.demand != "einwohner" else "",
-            "abfall": self.decay if self.decay != "keine" else "",
-            "kennzahl": self.metric if self.metric != "anteil" else "",
-            "neu": "~".join(f"{lat:.4f},{lon:.4f}" for lat, lon in self.added),
-            "ohne": "~".join(self.removed),
-            "demo": "1" if self.include_demo else "",
-        }
-        return {k: v for k, v in params.items() if v}
+#: The gap page's own parameters. ``r`` is not the finder's radius (a select of 5–200 km)
+#: but the page's slider (5–100 km in steps of 5), hence its own entry.
+RADIUS = Param("r", "radius_km", whole_number(RADIUS_MIN, RADIUS_MAX, RADIUS_STEP),
+               default=DEFAULT_RADIUS,
+               choices=tuple(range(RADIUS_MIN, RADIUS_MAX + 1, RADIUS_STEP)),
+               widget="slider", label_key="luecken.radius")  # fmt: skip
+SITES = Param("k", "k", whole_number(K_MIN, K_MAX), default=DEFAULT_K,
+              choices=tuple(range(K_MIN, K_MAX + 1)), widget="slider", label_key="luecken.k")
+DEMAND = _mapped("nachfrage", "demand", DEMANDS, "einwohner", label_key="luecken.demand",
+                 widget="radio")
+DECAY = _mapped("abfall", "decay", DECAYS, "keine", label_key="luecken.decay", widget="radio")
+METRIC = Param("kennzahl", "metric", one_of(tuple(METRICS)), default="anteil",
+               choices=tuple(METRICS), widget="select", label_key="luecken.metric")
+ADDED = Param("neu", "added", _added, default=(),
+              format=lambda pts: "~".join(f"{lat:.4f},{lon:.4f}" for lat, lon in pts))
+REMOVED = Param("ohne", "removed", _removed, default=(), format="~".join)
+DEMO = Param("demo", "include_demo", _demo, default=False, format=lambda v: "1",
+             widget="checkbox", label_key="luecken.include_demo")  # fmt: skip
 
-    def with_(self, **changes: object) -> GapQuery:
-        return replace(self, **changes)
+
+class GapQuery(Query):
+    """One view of the gap page. Immutable; use :meth:`with_` to change a part.
+
+    Attributes: ``field``, ``kind``, ``group`` (the registry's filters, as in the finder),
+    ``radius_km``, ``k``, ``demand``, ``decay``, ``metric`` (URL values), ``added``
+    (``(lat, lon)`` pairs), ``removed`` (service ids), ``include_demo``; ``dropped`` names
+    the malformed parameters of the URL read. Hypothetical offices outside Lower Saxony
+    are dropped too.
+
+    Examples
+    --------
+    >>> q = GapQuery.from_params({"feld": "jugendarbeit", "r": "30", "k": "99"})
+    >>> q.field, q.radius_km, q.k, q.dropped
+    ('jugendarbeit', 30, 3, ('k',))
+    """
+
+    params = ParamSet.page("feld", "art", "gruppe", RADIUS, SITES, DEMAND, DECAY, METRIC,
+                           ADDED, REMOVED, DEMO)  # fmt: skip
 
     def add(self, lat: float, lon: float) -> GapQuery:
         """This view with one more hypothetical office (rounded; at most :data:`MAX_ADDED`)."""
@@ -186,10 +154,6 @@ class GapQuery:
         return self.with_(removed=(*self.removed, service_id))
 
     @property
-    def filters(self) -> FinderQuery:
-        return FinderQuery(field=self.field, kind=self.kind, group=self.group)
-
-    @property
     def decay_id(self) -> str:
         return DECAYS[self.decay]
 
@@ -197,15 +161,16 @@ class GapQuery:
     def metric_column(self) -> str:
         return METRICS[self.metric]
 
-    def describe(self, translate: Callable[..., str]) -> str:
-        """A sentence naming the filters, e.g. "Jugendarbeit · all kinds · 25 km"."""
+    def describe(self, lang: str) -> str:
+        """A sentence naming the filters, e.g. "Jugendarbeit · alle Arten · 25 km"."""
+        field, kind, group = (BY_NAME[n] for n in ("feld", "art", "gruppe"))
         parts = [
-            translate(f"field.{self.field}") if self.field else translate("luecken.all_fields"),
-            translate(f"kind.{self.kind}") if self.kind else translate("luecken.all_kinds"),
+            field.term(self.field, lang) if self.field else t("luecken.all_fields", lang),
+            kind.term(self.kind, lang) if self.kind else t("luecken.all_kinds", lang),
         ]
         if self.group:
-            parts.append(translate(f"group.{self.group}"))
-        parts.append(translate("luecken.radius_value", km=self.radius_km))
+            parts.append(group.term(self.group, lang))
+        parts.append(t("luecken.radius_value", lang, km=self.radius_km))
         return " · ".join(parts)
 
 
@@ -232,7 +197,7 @@ def uses_demo(frame: pd.DataFrame, query: GapQuery) -> bool:
 
 def matching_offers(frame: pd.DataFrame, query: GapQuery) -> pd.DataFrame:
     """Offers passing the filters (and the demo rule), before the what-if changes."""
-    selected = query.filters.apply(frame)
+    selected = query.apply(frame)
     if not uses_demo(frame, query) and "is_demo" in selected:
         selected = selected[~selected["is_demo"].astype(bool)]
     return selected

@@ -383,7 +383,7 @@ def html_report(
 <title>{html.escape(title)}</title><style>{_CSS}</style></head>
 <body>
 <h1>{html.escape(title)}</h1>
-<p class="note">{html.escape(outcome.query.describe(translate))} · {html.escape(when)}</p>
+<p class="note">{html.escape(outcome.query.describe(lang))} · {html.escape(when)}</p>
 {demo}
 <h2>{html.escape(translate("luecken.param_heading"))}</h2>
 <table><tbody>{params}</tbody></table>

@@ -2,8 +2,9 @@
 
 Like :class:`directory.finder.FinderQuery`, reading never fails: an unknown network,
 district, field, kind, group, level or layer is dropped (and named in ``dropped``), so a
-hand-edited link still opens. Attribute filters reuse the finder's one implementation
-(:meth:`FinderQuery.apply`).
+hand-edited link still opens. ``feld``, ``art`` and ``gruppe`` are the entries of the one
+registry in :mod:`directory.filters` (parsed, written, applied and labelled as in the
+finder); the map's own parameters are :class:`~directory.filters.Param` entries below.
 
 URL parameters (all optional): ``rv`` (regional network id), ``kreis`` (district AGS),
 ``feld`` (field of action), ``art`` (kind), ``gruppe`` (target group), ``ebene`` (map level:
@@ -15,13 +16,10 @@ URL parameters (all optional): ``rv`` (regional network id), ``kreis`` (district
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
-from dataclasses import field as dc_field
 
 import pandas as pd
 
-from directory.finder import FinderQuery
-from directory.taxonomy import FIELD_IDS, KIND_IDS, TARGET_GROUP_IDS
+from directory.filters import Param, ParamSet, Partly, Query, choice
 from geo.netmap import LAYER_IDS, LAYERS
 
 LEVELS: tuple[str, ...] = ("netz", "region", "dichte")
@@ -29,25 +27,44 @@ MATRIX_DIMENSIONS: dict[str, str] = {"feld": "field", "art": "kind", "gruppe": "
 NO_LAYERS = "keine"
 
 
-def _first(value: object) -> str | None:
-    if isinstance(value, list | tuple):
-        value = value[0] if value else None
-    return None if value is None else str(value)
+def _id(raw: str) -> str:
+    """A network id or district AGS; which ones exist only the store knows (``allowed``)."""
+    return raw
 
 
-@dataclass(frozen=True)
-class NetworkQuery:
-    """One view of the network map. Immutable; :meth:`with_` changes a part."""
+def _layers(raw: str) -> tuple[str, ...]:
+    """Comma-separated layers in canonical order; ``keine`` for none, unknown ones dropped."""
+    parts = [p for p in raw.split(",") if p]
+    if parts == [NO_LAYERS]:
+        return ()
+    good = tuple(p for p in LAYER_IDS if p in parts)
+    layers = good if good or not parts else LAYER_IDS
+    if len(good) != len(set(parts)):
+        raise Partly(raw, layers)
+    return layers
 
-    network: str | None = None
-    district: str | None = None
-    field: str | None = None
-    kind: str | None = None
-    group: str | None = None
-    level: str = "netz"
-    layers: tuple[str, ...] = LAYER_IDS
-    matrix: str = "feld"
-    dropped: tuple[str, ...] = dc_field(default=(), compare=False)
+
+#: The network map's own parameters (``feld``, ``art``, ``gruppe`` are the registry's).
+NETWORK = Param("rv", "network", _id, widget="select", label_key="net.select_network")
+DISTRICT = Param("kreis", "district", _id, widget="select", label_key="net.select_district")
+LEVEL = choice("ebene", "level", LEVELS, default="netz", label_key="net.level",
+               option_prefix="net.level", widget="radio")
+LAYERS_PARAM = Param("ebenen", "layers", _layers, default=LAYER_IDS,
+                     format=lambda layers: ",".join(layers) or NO_LAYERS,
+                     label_key="net.layers")  # fmt: skip
+MATRIX = choice("matrix", "matrix", tuple(MATRIX_DIMENSIONS), default="feld",
+                label_key="net.matrix_by", option_prefix="net.matrix", widget="radio")
+
+
+class NetworkQuery(Query):
+    """One view of the network map. Immutable; :meth:`with_` changes a part.
+
+    Attributes: ``network``, ``district``, ``field``, ``kind``, ``group``, ``level``,
+    ``layers``, ``matrix``; ``dropped`` names the malformed parameters of the URL read.
+    """
+
+    params = ParamSet.page(NETWORK, DISTRICT, "feld", "art", "gruppe", LEVEL, LAYERS_PARAM,
+                           MATRIX)  # fmt: skip
 
     @classmethod
     def from_params(cls, params: Mapping[str, object], *, networks: Collection[str],
@@ -59,53 +76,11 @@ class NetworkQuery:
         >>> q.network, q.level, q.layers, q.dropped
         ('heide', 'netz', ('mso', 'lotsen'), ('ebene',))
         """
-        dropped: list[str] = []
-
-        def pick(name: str, allowed: Collection[str], default: str | None = None) -> str | None:
-            value = _first(params.get(name))
-            if value is None or value == "":
-                return default
-            if value in allowed:
-                return value
-            dropped.append(name)
-            return default
-
-        layers = LAYER_IDS
-        raw = _first(params.get("ebenen"))
-        if raw is not None:
-            parts = [p for p in raw.split(",") if p]
-            if parts == [NO_LAYERS]:
-                layers = ()
-            else:
-                good = tuple(p for p in LAYER_IDS if p in parts)
-                if len(good) != len(set(parts)):
-                    dropped.append("ebenen")
-                layers = good if good or not parts else LAYER_IDS
-        return cls(
-            network=pick("rv", networks), district=pick("kreis", districts),
-            field=pick("feld", FIELD_IDS), kind=pick("art", KIND_IDS),
-            group=pick("gruppe", TARGET_GROUP_IDS), level=pick("ebene", LEVELS, "netz"),
-            layers=layers, matrix=pick("matrix", MATRIX_DIMENSIONS, "feld"),
-            dropped=tuple(dropped),
-        )  # fmt: skip
-
-    def to_params(self) -> dict[str, str]:
-        """URL parameters of this view (defaults left out, stable order)."""
-        params = {
-            "rv": self.network or "", "kreis": self.district or "", "feld": self.field or "",
-            "art": self.kind or "", "gruppe": self.group or "",
-            "ebene": self.level if self.level != "netz" else "",
-            "ebenen": "" if self.layers == LAYER_IDS else (",".join(self.layers) or NO_LAYERS),
-            "matrix": self.matrix if self.matrix != "feld" else "",
-        }  # fmt: skip
-        return {k: v for k, v in params.items() if v}
-
-    def with_(self, **changes: object) -> NetworkQuery:
-        return replace(self, **changes)
+        return super().from_params(params, allowed={"rv": networks, "kreis": districts})
 
     def filtered(self, offers: pd.DataFrame) -> pd.DataFrame:
-        """Offers matching field, kind and target group (the finder's filter)."""
-        return FinderQuery(field=self.field, kind=self.kind, group=self.group).apply(offers)
+        """Offers matching field, kind and target group (the registry's filters)."""
+        return self.apply(offers)
 
     def in_layers(self, offers: pd.DataFrame) -> pd.DataFrame:
         """Offers whose kind belongs to an active layer."""

@@ -140,6 +140,29 @@ def display_phone(number: str | None, lang: str = "de") -> str:
 format_phone = display_phone
 
 
+def sheet_phone(number: str | None) -> str:
+    """A stored number for a spreadsheet people edit and import again: the national
+    format of :func:`display_phone`, but an extension spelled out ("0511 123456 Durchwahl
+    12": a hyphen would read as part of the number on import); a number whose written
+    form would not read back to the stored one stays as stored.
+
+    >>> sheet_phone("+495121132820"), sheet_phone("+49511123456;ext=12")
+    ('05121 132820', '0511 123456 Durchwahl 12')
+    >>> sheet_phone("+33123456789"), sheet_phone("12345"), sheet_phone(None)
+    ('+33 1 23 45 67 89', '12345', '')
+    """
+    parsed = parse_phone(number)
+    if parsed is None:
+        return ""
+    if not parsed.valid:
+        return parsed.original
+    text = display_phone(parsed.e164)
+    if parsed.extension:
+        text = f"{text} Durchwahl {parsed.extension}"
+    again = parse_phone(text)
+    return text if again is not None and again.stored == parsed.stored else parsed.stored
+
+
 def tel_href(number: str | None) -> str | None:
     """``tel:`` URI (E.164, RFC 3966 extension) of a valid number; ``None`` if invalid/empty.
 

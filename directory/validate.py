@@ -40,6 +40,7 @@ from directory.model import (
     ACCESSIBILITY_VALUES,
     GEOCODE_PRECISIONS,
     SERVICE_STATUSES,
+    SOURCE_KINDS,
     VERIFICATION_STATES,
 )
 from directory.taxonomy import (
@@ -275,7 +276,8 @@ LABELS_DE: dict[str, str] = {
     "website": "Webseite", "opening_hours": "Öffnungszeiten", "accessibility": "Barrierefrei",
     "accessibility_note": "Hinweis Barrierefreiheit", "status": "Status",
     "source_url": "Quelle", "source_date": "Stand", "assured_date": "Geprüft am",
-    "verification": "Prüfstatus",
+    "verification": "Prüfstatus", "district_status": "Sicherheit des Kreises",
+    "source_kind": "Art der Quelle", "editorial_note": "Hinweis der Redaktion",
 }  # fmt: skip
 
 
@@ -786,6 +788,8 @@ def check_offer(
                                     "bad_verification"))  # fmt: skip
     take("assured_date", check_date("assured_date", flat.get("assured_date")))
     take("demo", check_flag("demo", flat.get("demo")))
+    take("editorial_note", check_text("editorial_note", flat.get("editorial_note")))
+    take("source_kind", check_source_kind(flat.get("source_kind")))
 
     precision = as_text(flat.get("precision"))
     if precision is not None and precision.casefold() not in GEOCODE_PRECISIONS:
@@ -815,7 +819,22 @@ def check_offer(
     ):
         probs.append(problem("latitude" if lat is None else "longitude", "coords_incomplete"))
     _place(clean, lat, lon, geo, probs)
+    if (as_text(flat.get("district_status")) == "manual" and clean["district_ags"]
+            and clean["district_ags"] == district):  # fmt: skip
+        clean["district_status"] = "manual"  # a person's decision, kept as the file says
     return clean, probs
+
+
+def check_source_kind(value: Any) -> tuple[str | None, list[Problem]]:
+    """The kind of source page (``SOURCE_KINDS``); an unknown one is left empty with a
+    warning (it describes the source, the entry itself is fine)."""
+    text = as_text(value)
+    if text is None:
+        return None, []
+    if text.casefold() in SOURCE_KINDS:
+        return text.casefold(), []
+    return None, [problem("source_kind", "bad_source_kind", "warning", value=text[:40],
+                          allowed=", ".join(SOURCE_KINDS))]  # fmt: skip
 
 
 def _place(clean: dict[str, Any], lat: float | None, lon: float | None,

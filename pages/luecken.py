@@ -38,7 +38,7 @@ outcome = analysis(query, demand)
 suggestion = site_suggestion(query, demand, lang)
 
 demo_banner(outcome.offices, lang)
-st.caption(query.describe(lambda key, **v: t(key, lang, **v)))
+st.caption(query.describe(lang))
 summary(outcome, lang)
 unplaced_note(outcome, lang)
 

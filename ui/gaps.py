@@ -24,20 +24,12 @@ from streamlit_folium import st_folium
 
 from directory import gaps_report as report
 from directory.gaps import (
-    DECAYS,
-    DEMANDS,
-    K_MAX,
-    K_MIN,
     METRICS,
-    RADIUS_MAX,
-    RADIUS_MIN,
-    RADIUS_STEP,
     GapOutcome,
     GapQuery,
     matching_offers,
     run,
 )
-from directory.taxonomy import FIELD_IDS, KIND_IDS, TARGET_GROUP_IDS
 from geo import gap_maps, maps
 from geo.boundaries import districts_of, load_districts
 from geo.demand import DemandFileError, parse_demand_csv
@@ -46,11 +38,10 @@ from geo.geocode import geocode
 from geo.sites import Suggestion
 from i18n import t
 from ui.blocks import escape_markdown
+from ui.filters import param_widget, put_in_url, read_widgets, set_widgets
 from ui.state import offers
 
-_WIDGETS = {"field": "g_feld", "kind": "g_art", "group": "g_gruppe", "radius_km": "g_r",
-            "k": "g_k", "demand": "g_nachfrage", "decay": "g_abfall", "metric": "g_kennzahl",
-            "include_demo": "g_demo"}  # fmt: skip
+_PREFIX = "g_"  # widget keys: g_<URL name> (g_feld, g_r, g_nachfrage, ...)
 SITE_COLOR = "#0072B2"  # Okabe-Ito blue: suggested sites (greedy)
 EXACT_COLOR = "#CC79A7"  # Okabe-Ito purple: exact optimum where it differs
 SITE_TIME_LIMIT_S = 10.0
@@ -86,20 +77,14 @@ def current_query() -> GapQuery:
     """The view in the URL; widgets follow the URL whenever it changed."""
     query = GapQuery.from_params(st.query_params.to_dict())
     if st.session_state.get("_gap_url") != query.to_params():
-        for attr, key in _WIDGETS.items():
-            value = getattr(query, attr)
-            st.session_state[key] = "" if value is None else value
+        set_widgets(query, _PREFIX)
         st.session_state["_gap_url"] = query.to_params()
     return query
 
 
 def write_url(query: GapQuery, *, widgets_match: bool = False) -> None:
     """Put ``query`` into the URL (keeping the UI language)."""
-    params = query.to_params()
-    lang = st.query_params.get("lang")
-    st.query_params.from_dict({**params, **({"lang": lang} if lang else {})})
-    if widgets_match:
-        st.session_state["_gap_url"] = params
+    put_in_url(query, "_gap_url", widgets_match=widgets_match)
 
 
 def _change(query: GapQuery) -> None:
@@ -111,38 +96,29 @@ def controls(query: GapQuery, frame: pd.DataFrame, lang: str) -> GapQuery:
     """Filters, radius, k, demand and decay; returns the (possibly changed) view."""
     every = {"feld": t("luecken.all_fields", lang), "art": t("luecken.all_kinds", lang),
              "gruppe": t("luecken.all_groups", lang)}  # fmt: skip
+    params = GapQuery.params
 
-    def options(ids: tuple[str, ...], prefix: str, url: str) -> dict:
-        return {"options": ("", *ids),
-                "format_func": lambda v: t(f"{prefix}.{v}", lang) if v else every[url]}  # fmt: skip
+    def widget(name: str, **options) -> None:
+        param_widget(params[name], lang, prefix=_PREFIX, any_label=every.get(name), **options)
 
     left, middle = st.columns(2)
     with left:
-        st.selectbox(t("finder.field", lang), key="g_feld", **options(FIELD_IDS, "field", "feld"))
-        st.selectbox(t("finder.kind", lang), key="g_art", **options(KIND_IDS, "kind", "art"))
-        st.selectbox(t("finder.group", lang), key="g_gruppe",
-                     **options(TARGET_GROUP_IDS, "group", "gruppe"))  # fmt: skip
+        for name in ("feld", "art", "gruppe"):  # the programme's terms (not plain names)
+            widget(name, format_func=lambda v, p=params[name]: p.term(v, lang))
     with middle:
-        st.slider(t("luecken.radius", lang), RADIUS_MIN, RADIUS_MAX, step=RADIUS_STEP,
-                  key="g_r", format="%d km", help=t("luecken.radius_help", lang))  # fmt: skip
-        st.slider(t("luecken.k", lang), K_MIN, K_MAX, key="g_k", help=t("luecken.k_help", lang))
+        widget("r", format="%d km", help=t("luecken.radius_help", lang))
+        widget("k", help=t("luecken.k_help", lang))
     advanced = query.demand != "einwohner" or query.decay != "keine" or query.include_demo
     with st.expander(t("luecken.more_settings", lang), expanded=advanced):
-        st.radio(t("luecken.demand", lang), tuple(DEMANDS), key="g_nachfrage",
-                 format_func=lambda v: t(f"luecken.demand.{DEMANDS[v]}", lang))  # fmt: skip
-        st.radio(t("luecken.decay", lang), tuple(DECAYS), key="g_abfall", horizontal=True,
-                 format_func=lambda v: t(f"luecken.decay.{DECAYS[v]}", lang))  # fmt: skip
+        widget("nachfrage")
+        widget("abfall", horizontal=True)
         has_demo = "is_demo" in frame and bool(frame["is_demo"].astype(bool).any())
         has_real = "is_demo" in frame and bool((~frame["is_demo"].astype(bool)).any())
         if has_demo and has_real:
-            st.checkbox(t("luecken.include_demo", lang), key="g_demo")
-    s = st.session_state
-    new = query.with_(
-        field=s["g_feld"] or None, kind=s["g_art"] or None, group=s["g_gruppe"] or None,
-        radius_km=int(s["g_r"]), k=int(s["g_k"]), demand=s["g_nachfrage"],
-        decay=s["g_abfall"], include_demo=bool(s.get("g_demo", False)),
-        metric=s.get("g_kennzahl") or query.metric,
-    )  # fmt: skip
+            widget("demo")
+    new = read_widgets(query, _PREFIX)
+    if f"{_PREFIX}demo" not in st.session_state:  # the box is not shown: no demo offers
+        new = new.with_(include_demo=False)
     if new != query:
         write_url(new, widgets_match=True)
     return new
@@ -268,7 +244,7 @@ def _legend(items: list[tuple[str, str]], caption: str) -> None:
 
 def district_map(outcome: GapOutcome, lang: str) -> None:
     """Choropleth of the chosen district figure, with a legend."""
-    st.selectbox(t("luecken.metric", lang), tuple(METRICS), key="g_kennzahl",
+    param_widget(GapQuery.params["kennzahl"], lang, prefix=_PREFIX,
                  format_func=lambda v: t(f"luecken.metric.{v}", lang,
                                          km=f"{outcome.result.radius_km:g}"))  # fmt: skip
     column = METRICS[st.session_state["g_kennzahl"]]

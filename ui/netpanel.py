@@ -26,6 +26,7 @@ from geo.coverage import DIMENSIONS, coverage_matrix, per_100k, single_provider_
 from geo.population import ATTRIBUTION, STATISTICS_YEAR
 from i18n import t
 from ui.auth import current_user
+from ui.filters import param_widget
 from ui.netzwerke import Context, district_frame, district_names, neighbours, safe_link
 from ui.state import data_stamp, directory_store, offers
 from ui.tables import html_table
@@ -195,9 +196,8 @@ def _zero_style(value: object) -> str:
 
 def coverage_section(query: NetworkQuery, ctx: Context, frame: pd.DataFrame, lang: str,
                      ) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
-    st.radio(t("net.matrix_by", lang), list(MATRIX_DIMENSIONS), key="n_matrix",
-             horizontal=True, format_func=lambda d: t(f"net.matrix.{d}", lang),
-             on_change=_matrix_changed)  # fmt: skip
+    param_widget(NetworkQuery.params["matrix"], lang, prefix="n_", horizontal=True,
+                 on_change=_matrix_changed)  # fmt: skip
     counts, rates = coverage(query, ctx, frame, lang)
     per = st.toggle(t("net.per_100k", lang), key="n_per100k")
     shown = rates if per else counts

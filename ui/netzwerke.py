@@ -17,18 +17,20 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from directory import links
-from directory.network_view import LEVELS, NetworkQuery
+from directory.network_view import NetworkQuery
 from directory.networks import district_assignments, network_table
-from directory.taxonomy import FIELD_IDS, KIND_IDS, TARGET_GROUP_IDS
+from directory.taxonomy import KIND_IDS
 from geo import maps, netmap
 from geo.boundaries import load_districts
 from geo.coverage import classes, density
 from geo.population import ATTRIBUTION, STATISTICS_YEAR
 from i18n import t
+from ui.filters import param_widget, put_in_url, set_widgets
 from ui.state import data_stamp, directory_store
 
-_WIDGETS = {"network": "n_rv", "district": "n_kreis", "field": "n_feld", "kind": "n_art",
-            "group": "n_gruppe", "level": "n_ebene"}  # fmt: skip
+_PREFIX = "n_"  # widget keys: n_<URL name> (n_rv, n_feld, ...)
+#: the parameters whose widgets follow the URL here (the matrix follows in ui/netpanel.py)
+_FOLLOW = ("rv", "kreis", "feld", "art", "gruppe", "ebene")
 _LAYER_KEY = "n_ebene_{}"
 _URL = "_netz_url"
 _CLICK = "_netz_click"
@@ -117,9 +119,7 @@ def current_query(ctx: Context) -> NetworkQuery:
     query = NetworkQuery.from_params(st.query_params.to_dict(), networks=set(ctx.names()),
                                      districts=set(district_names()))  # fmt: skip
     if st.session_state.get(_URL) != query.to_params():
-        for attr, key in _WIDGETS.items():
-            value = getattr(query, attr)
-            st.session_state[key] = "" if value is None else value
+        set_widgets(query, _PREFIX, only=_FOLLOW)
         for layer in netmap.LAYER_IDS:
             st.session_state[_LAYER_KEY.format(layer)] = layer in query.layers
         st.session_state[_URL] = query.to_params()
@@ -129,11 +129,7 @@ def current_query(ctx: Context) -> NetworkQuery:
 
 
 def write_url(query: NetworkQuery, *, widgets_match: bool = False) -> None:
-    params = query.to_params()
-    lang = st.query_params.get("lang")
-    st.query_params.from_dict({**params, **({"lang": lang} if lang else {})})
-    if widgets_match:
-        st.session_state[_URL] = params
+    put_in_url(query, _URL, widgets_match=widgets_match)
 
 
 def _from_widgets(query: NetworkQuery, *, full: bool) -> NetworkQuery:
@@ -156,37 +152,32 @@ def _from_widgets(query: NetworkQuery, *, full: bool) -> NetworkQuery:
 
 def controls(query: NetworkQuery, ctx: Context, lang: str, *, full: bool = True) -> NetworkQuery:
     """Selection and filters; ``full=False`` shows only the field of action (start page)."""
-    any_label = t("finder.any", lang)
     names = ctx.names()
     dnames = district_names()
+    params = NetworkQuery.params
 
-    def opts(ids, fmt):
-        return {"options": ("", *ids), "format_func": lambda v: fmt(v) if v else any_label}
+    def widget(name: str, **options) -> None:
+        param_widget(params[name], lang, prefix=_PREFIX, **options)
 
     if full:
         c1, c2 = st.columns(2)
-        c1.selectbox(t("net.select_network", lang), key="n_rv",
-                     **opts(ctx.with_districts() + [n for n in names if n not in
-                                                    ctx.with_districts()], names.get))
-        c2.selectbox(t("net.select_district", lang), key="n_kreis",
-                     **opts(sorted(dnames, key=dnames.get),
-                            lambda a: dnames.get(a, a)))  # fmt: skip
-        c3, c4, c5 = st.columns(3)
-        c3.selectbox(t("finder.field", lang), key="n_feld",
-                     **opts(FIELD_IDS, lambda f: t(f"field.{f}", lang)))
-        c4.selectbox(t("finder.kind", lang), key="n_art",
-                     **opts(KIND_IDS, lambda k: t(f"kind.{k}", lang)))
-        c5.selectbox(t("finder.group", lang), key="n_gruppe",
-                     **opts(TARGET_GROUP_IDS, lambda g: t(f"group.{g}", lang)))
-        st.radio(t("net.level", lang), LEVELS, key="n_ebene", horizontal=True,
-                 format_func=lambda v: t(f"net.level.{v}", lang))
+        with c1:
+            widget("rv", choices=ctx.with_districts() + [n for n in names
+                                                         if n not in ctx.with_districts()],
+                   format_func=names.get)  # fmt: skip
+        with c2:
+            widget("kreis", choices=sorted(dnames, key=dnames.get),
+                   format_func=lambda a: dnames.get(a, a))  # fmt: skip
+        for col, name in zip(st.columns(3), ("feld", "art", "gruppe"), strict=True):
+            with col:  # the programme's terms, not the finder's plain names
+                widget(name, format_func=lambda v, p=params[name]: p.term(v, lang))
+        widget("ebene", horizontal=True)
         st.markdown(f"**{t('net.layers', lang)}**")
         cols = st.columns(2)
         for i, layer in enumerate(netmap.LAYER_IDS):
             cols[i % 2].checkbox(t(f"net.layer.{layer}", lang), key=_LAYER_KEY.format(layer))
     else:
-        st.selectbox(t("finder.field", lang), key="n_feld",
-                     **opts(FIELD_IDS, lambda f: t(f"field.{f}", lang)))
+        widget("feld", format_func=lambda v: params["feld"].term(v, lang))
     new = _from_widgets(query, full=full)
     if new != query:
         shown = st.session_state.get("n_kreis") or None

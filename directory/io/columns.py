@@ -23,9 +23,10 @@ from directory.validate import LABELS_DE
 FLAT_COLUMNS: tuple[str, ...] = (
     "id", "organization", "name", "kind", "fields", "target_groups", "languages",
     "street", "postal_code", "city", "latitude", "longitude", "precision", "district_ags",
-    "geocode_note", "phone", "email", "website", "opening_hours", "accessibility",
-    "accessibility_note", "status", "source_url", "source_date", "assured_date",
-    "verification", "description", "organization_id", "location_id", "demo",
+    "district_status", "geocode_note", "phone", "email", "website", "opening_hours",
+    "accessibility", "accessibility_note", "status", "source_url", "source_kind",
+    "source_date", "assured_date", "verification", "description", "editorial_note",
+    "organization_id", "location_id", "demo",
 )  # fmt: skip
 #: the only column a file must have: everything else is optional (the organization defaults
 #: to the name, the kind is inferred from the row's text; see :mod:`directory.io.prepare`)
@@ -59,6 +60,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "longitude": ("lon", "lng", "länge", "laenge"),
     "precision": ("geocode_precision",),
     "district_ags": ("ags", "kreis-ags", "district"),
+    "district_status": ("kreis sicherheit", "district certainty"),
     "phone": ("telefonnummer", "tel", "tel.", "telephone", "phone number", "fon", "telefon-nr."),
     "email": ("e-mail-adresse", "mail", "e_mail", "email address", "e-mail address"),
     "website": ("internet", "homepage", "url", "webseite", "website", "internetseite",
@@ -68,11 +70,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "accessibility": ("barrierefreiheit", "rollstuhlgerecht", "accessible", "wheelchair"),
     "accessibility_note": ("barrierefreiheit hinweis",),
     "source_url": ("quelle url", "source"),
+    "source_kind": ("quellenart", "quelle art", "quelle_art", "source type"),
     "source_date": ("quellenstand", "quelle stand", "datenstand"),
     "assured_date": ("geprüft", "zuletzt geprüft", "last verified", "verified_at"),
     "verification": ("verifikation", "geprüft status"),
     # (no "Bemerkung"/"notes": a sheet's remarks are often internal, the description is public)
     "description": ("kurzbeschreibung", "beschreibung", "angebotsbeschreibung"),
+    "editorial_note": ("redaktionshinweis", "hinweis redaktion", "editorial note"),
     "organization_id": ("traeger-id", "träger id"),
     "location_id": ("standort id",),
     "demo": ("is_demo", "demo", "fiktiv", "demodaten"),

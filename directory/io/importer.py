@@ -30,18 +30,22 @@ time linear in the number of rows.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import unicodedata
 import uuid
+from collections import namedtuple
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import JSON, Text, cast, delete, insert, select
 from sqlalchemy.orm import Session
 
+from directory.io.columns import unneutralise
 from directory.io.prepare import prepare, with_notes
 from directory.io.readers import FileRefused, Parsed, read_bytes, record_values
 from directory.model import (
@@ -307,43 +311,71 @@ def build_preview(parsed: Parsed, label: str, *, store: Store | None = None,
 
 
 class _PrefetchedDistricts:
-    """A :class:`~directory.validate.GeoContext` whose ``district`` answers from districts
-    looked up for all the file's coordinates at once (one vectorised query instead of one
+    """A :class:`~directory.validate.GeoContext` whose ``district`` and coordinate placement
+    (``locate(latitude=…, longitude=…)``) answer from the placements of all the file's
+    coordinates, looked up at once (one vectorised district and border query instead of two
     per row); everything else is the wrapped context's."""
 
-    def __init__(self, geo: GeoContext, known: dict[tuple[float, float], str | None]) -> None:
+    def __init__(self, geo: GeoContext,
+                 known: dict[tuple[float, float], tuple[Any, bool]]) -> None:  # fmt: skip
         self._geo, self._known = geo, known
 
     def district(self, lat: float, lon: float) -> str | None:
         key = (lat, lon)
-        return self._known[key] if key in self._known else self._geo.district(lat, lon)
+        return self._known[key][0] if key in self._known else self._geo.district(lat, lon)
+
+    def locate(self, **where: Any) -> Any:
+        lat, lon = where.get("latitude"), where.get("longitude")
+        if lat is not None and lon is not None and (lat, lon) in self._known:
+            from geo.gazetteer import Placement
+
+            ags, uncertain = self._known[(lat, lon)]
+            return Placement(lat, lon, "address", None, ags, uncertain)  # as place_point
+        return self._geo.locate(**where)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._geo, name)
 
 
 def _prefetched(geo: GeoContext, records: list, parsed: Parsed) -> Any:
-    """``geo`` with the districts of every coordinate pair in ``records`` looked up at once
-    through the gazetteer's vectorised lookup (the same answers as one by one); ``geo``
-    itself for a small file or a context without a gazetteer."""
-    districts_of = getattr(getattr(geo, "gazetteer", None), "districts_of", None)
-    if districts_of is None:
+    """``geo`` with the placements of every coordinate pair in ``records`` looked up at once
+    through the gazetteer's vectorised :meth:`~geo.gazetteer.Gazetteer.place_points` (the
+    same answers as one by one); ``geo`` itself for a small file or a context without a
+    gazetteer."""
+    place_points = getattr(getattr(geo, "gazetteer", None), "place_points", None)
+    if place_points is None:
         return geo
     from directory.validate import check_number
 
     points: set[tuple[float, float]] = set()
+    cells = None  # a table: only the two coordinate cells of each row are read
+    if parsed.table is not None:
+        mapping, _unmapped, guard = parsed.table
+        where = {c: i for i, c in mapping.items() if c in ("latitude", "longitude")}
+        if len(where) < 2:
+            return geo
+        cells = (where["latitude"], where["longitude"], guard)
     for rec in records:
-        values, _extra = record_values(rec, parsed)
-        lat = check_number("latitude", values.get("latitude"))[0]
-        lon = check_number("longitude", values.get("longitude"))[0]
+        if cells is not None and not rec.values:
+            row, (i_lat, i_lon, guard) = rec.source, cells
+            raw_lat = row[i_lat] if i_lat < len(row) else None
+            raw_lon = row[i_lon] if i_lon < len(row) else None
+            if guard:
+                raw_lat, raw_lon = unneutralise(raw_lat), unneutralise(raw_lon)
+        else:
+            values, _extra = record_values(rec, parsed)
+            raw_lat, raw_lon = values.get("latitude"), values.get("longitude")
+        lat = check_number("latitude", raw_lat)[0]
+        lon = check_number("longitude", raw_lon)[0]
         if lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
             points.add((lat, lon))
     if len(points) < 50:
         return geo
     pairs = sorted(points)
-    found = districts_of([p[1] for p in pairs], [p[0] for p in pairs])
-    return _PrefetchedDistricts(geo, dict(zip(pairs, (None if v is None else str(v)
-                                                      for v in found), strict=True)))
+    ags, uncertain = place_points([p[0] for p in pairs], [p[1] for p in pairs])
+    return _PrefetchedDistricts(geo, {
+        pair: (None if a is None else str(a), bool(u))
+        for pair, a, u in zip(pairs, ags, uncertain, strict=True)})  # fmt: skip
 
 
 def _stamp(s: Session) -> tuple:
@@ -362,7 +394,8 @@ _SERVICE_MAP = {  # flat key → Service column
     "target_groups": "target_groups", "languages": "languages", "status": "status",
     "website": "url", "email": "email", "source_url": "source_url",
     "source_date": "source_date", "assured_date": "assured_date",
-    "verification": "verification", "demo": "is_demo",
+    "verification": "verification", "demo": "is_demo", "source_kind": "source_kind",
+    "editorial_note": "editorial_note",
 }  # fmt: skip
 _LOCATION_MAP = {
     "street": "address_1", "postal_code": "postal_code", "city": "city",
@@ -389,11 +422,38 @@ class _Index:
     phones: dict[str, Any]  # service → first phone
 
 
+@cache
+def _record_type(name: str, columns: tuple[str, ...]) -> type:
+    return namedtuple(f"_{name}", columns)
+
+
 def _rows(s: Session, model: type[Base], columns: tuple[str, ...], *where: Any,
           order: tuple = ()) -> list[Any]:  # fmt: skip
-    """Rows of ``model`` with only ``columns`` (memory: no stamps, no unused text)."""
-    stmt = select(*(model.__table__.c[c] for c in columns)).where(*where)
-    return list(s.execute(stmt.order_by(*order) if order else stmt))
+    """Rows of ``model`` with only ``columns`` (memory: no stamps, no unused text), as light
+    named tuples whose repeated values are one object each: codes and short text, and JSON
+    values (lists, opening hours), which are read as text and decoded once per distinct text
+    (the same values SQLAlchemy's JSON type gives; 20,000 offers share a few hundred)."""
+    table = model.__table__
+    json_cols = {c for c in columns if isinstance(table.c[c].type, JSON)}
+    stmt = select(*(cast(table.c[c], Text).label(c) if c in json_cols else table.c[c]
+                    for c in columns)).where(*where)  # fmt: skip
+    record = _record_type(model.__name__, columns)
+    decoded: dict[str, Any] = {}
+    shared: dict[Any, Any] = {}
+    is_json = tuple(c in json_cols for c in columns)
+    out = []
+    for raw in s.execute(stmt.order_by(*order) if order else stmt):
+        values = []
+        for value, js in zip(raw, is_json, strict=True):
+            if js and value is not None:
+                if value not in decoded:
+                    decoded[value] = json.loads(value)
+                value = decoded[value]
+            elif isinstance(value, str) and len(value) <= 64:
+                value = shared.setdefault(value, value)
+            values.append(value)
+        out.append(record._make(values))
+    return out
 
 
 _KEYS = ("id", "version")
@@ -596,27 +656,32 @@ def _derived_id(kind: str, *parts: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"import:{kind}:" + ":".join(parts)))
 
 
+@cache
+def _row_template(model: type[Base]) -> tuple[dict[str, Any], tuple[tuple[str, Any], ...]]:
+    """Per table: every column with its scalar default (else ``None``), in table order, and
+    the columns with a callable default (called per row: ``list`` gives each row its own)."""
+    template: dict[str, Any] = {}
+    calls: list[tuple[str, Any]] = []
+    for col in model.__table__.columns:
+        default = col.default
+        template[col.key] = default.arg if default is not None and default.is_scalar else None
+        if default is not None and default.is_callable:
+            calls.append((col.key, default.arg))
+    return template, tuple(calls)
+
+
 def _full_row(model: type[Base], values: Mapping[str, Any], common: Mapping[str, Any]) -> dict:
     """Every column of a new ``model`` row: ``values``, the record stamps, column defaults."""
-    row: dict[str, Any] = {}
-    for col in model.__table__.columns:
-        if col.key in values:
-            row[col.key] = values[col.key]
-        elif col.key in common:
-            row[col.key] = common[col.key]
-        elif col.default is not None and col.default.is_scalar:
-            row[col.key] = col.default.arg
-        elif col.default is not None and col.default.is_callable:
-            row[col.key] = col.default.arg(None)
-        else:
-            row[col.key] = None
+    template, calls = _row_template(model)
+    row = dict(template)
+    for key, fn in calls:
+        if key not in values and key not in common:
+            row[key] = fn(None)
+    for source in (common, values):
+        for key, value in source.items():
+            if key in row:
+                row[key] = value
     return row
-
-
-def _json_scalar(value: Any) -> Any:
-    """A column value as JSON (the audit snapshot): dates as ISO text. Lists and dicts of new
-    rows hold only text and numbers, so one level is enough (cf. ``store._jsonable``)."""
-    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 class _Inserts:
@@ -635,9 +700,17 @@ class _Inserts:
     def add(self, model: type[Base], **values: Any) -> None:
         self.rows[model].append(_full_row(model, values, self.common))
 
+    def _snapshot(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The audit ``after`` of a new row: its columns, dates as ISO text (lists and dicts
+        of new rows hold only text and numbers, cf. ``store._jsonable``)."""
+        now, now_text = self.now, self._now_text
+        return {k: now_text if v is now else v.isoformat() if isinstance(v, dt.date) else v
+                for k, v in row.items()}  # fmt: skip
+
     def write(self, s: Session) -> None:
         """Insert what is buffered (in foreign-key order) and empty the buffers."""
         conn = s.connection()
+        self._now_text = self.now.isoformat()
         for model in self.ORDER:
             rows, self.rows[model] = self.rows[model], []
             for start in range(0, len(rows), _CHUNK):
@@ -646,7 +719,7 @@ class _Inserts:
                 conn.execute(insert(AuditLog.__table__), [
                     {"table_name": model.__tablename__, "record_id": str(r["id"]),
                      "action": "insert", "actor": self.actor, "at": self.now, "before": None,
-                     "after": {k: _json_scalar(v) for k, v in r.items()}}
+                     "after": self._snapshot(r)}
                     for r in chunk])  # fmt: skip
 
 

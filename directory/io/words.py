@@ -23,13 +23,19 @@ import unicodedata
 from functools import cache, lru_cache
 from typing import Any
 
-from directory.model import GEOCODE_PRECISIONS, SERVICE_STATUSES, VERIFICATION_STATES
+from directory.model import (
+    DISTRICT_STATUSES,
+    GEOCODE_PRECISIONS,
+    SERVICE_STATUSES,
+    SOURCE_KINDS,
+    VERIFICATION_STATES,
+)
 from directory.taxonomy import FIELD_IDS, KIND_IDS, TARGET_GROUP_IDS, fields_of_action
 from i18n import catalogue
 
 #: coded columns that carry words in exports for people
 WORD_COLUMNS = ("kind", "fields", "target_groups", "languages", "status", "verification",
-                "accessibility", "precision")  # fmt: skip
+                "accessibility", "precision", "district_status", "source_kind")  # fmt: skip
 _LIST = frozenset({"fields", "target_groups", "languages"})
 _SPLIT = re.compile(r"\s*[;|\n]\s*")
 #: further names people write for languages (CLDR has "Persisch", not "Farsi")
@@ -44,15 +50,19 @@ def _key(text: str) -> str:
 
 
 def _label_key(column: str, code: str) -> str:
-    return {"kind": f"kind.{code}", "fields": f"field.{code}",
-            "precision": f"precision.{code}"}.get(column, f"daten.opt.{code}")  # fmt: skip
+    if column in ("kind", "precision"):
+        return f"{column}.{code}"
+    if column in ("district_status", "source_kind"):
+        return f"daten.{column}.{code}"
+    return f"field.{code}" if column == "fields" else f"daten.opt.{code}"
 
 
 def _codes(column: str) -> tuple[str, ...]:
     return {"kind": KIND_IDS, "fields": FIELD_IDS, "target_groups": TARGET_GROUP_IDS,
             "status": SERVICE_STATUSES, "verification": VERIFICATION_STATES,
             "accessibility": ("yes", "no", "unknown"),
-            "precision": GEOCODE_PRECISIONS}[column]  # fmt: skip
+            "precision": GEOCODE_PRECISIONS, "district_status": DISTRICT_STATUSES,
+            "source_kind": SOURCE_KINDS}[column]  # fmt: skip
 
 
 @cache

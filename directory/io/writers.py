@@ -3,8 +3,10 @@
 * CSV: UTF-8 with BOM (Excel opens it correctly), ``;``-separated, German headers.
 * XLSX: one sheet "Angebote", German headers, text as text-typed cells.
 * CSV and XLSX are for people: coded values are German words (kind, fields of action, target
-  groups, languages, status …; lists ``;``-joined, :mod:`directory.io.words`) and import
-  back unchanged.
+  groups, languages, status, district certainty, kind of source …; lists ``;``-joined,
+  :mod:`directory.io.words`), phone numbers in the national format ("05121 132820",
+  :func:`directory.phones.sheet_phone`; stored, HSDS and GeoJSON keep E.164), and they
+  import back unchanged.
 * CSV neutralises formula-like text (see :mod:`directory.io.columns`); XLSX needs no guard
   (a text-typed cell is never evaluated), so phone numbers show no apostrophe.
 * GeoJSON: FeatureCollection of Points (``null`` geometry for offers without coordinates),
@@ -32,6 +34,7 @@ from directory.io.columns import FLAT_COLUMNS, GERMAN_HEADERS, LIST_COLUMNS, neu
 from directory.io.readers import EXTENSION, FIELD_TAXONOMY
 from directory.io.words import WORD_COLUMNS, to_words
 from directory.model import Location, Organization, Phone, Service, ServiceAtLocation
+from directory.phones import sheet_phone
 from directory.store import Store
 from directory.taxonomy import fields_of_action
 
@@ -87,6 +90,7 @@ def flat_rows(
                     "longitude": loc.longitude if loc else None,
                     "precision": loc.geocode_precision if loc else None,
                     "district_ags": loc.district_ags if loc else None,
+                    "district_status": loc.district_status if loc else None,
                     "geocode_note": loc.geocode_note if loc else None,
                     "phone": phones.get(svc.id), "email": svc.email,
                     "website": svc.url or org.website,
@@ -96,6 +100,7 @@ def flat_rows(
                     "status": svc.status, "source_url": svc.source_url,
                     "source_date": svc.source_date, "assured_date": svc.assured_date,
                     "verification": svc.verification, "description": svc.description,
+                    "source_kind": svc.source_kind, "editorial_note": svc.editorial_note,
                     "organization_id": org.id, "location_id": loc.id if loc else None,
                     "demo": bool(svc.is_demo),
                     "_org": org, "_service": svc, "_location": loc,
@@ -124,8 +129,8 @@ def _without_retired_locations(rows: list[dict[str, Any]]) -> list[dict[str, Any
             continue
         row = dict(group[0])
         for key in ("street", "postal_code", "city", "latitude", "longitude", "precision",
-                    "district_ags", "geocode_note", "opening_hours", "accessibility_note",
-                    "location_id", "_location"):
+                    "district_ags", "district_status", "geocode_note", "opening_hours",
+                    "accessibility_note", "location_id", "_location"):
             row[key] = None
         row["accessibility"] = "unknown"
         keep.append(row)
@@ -153,6 +158,10 @@ def _cell(key: str, value: Any, guard: bool = True) -> Any:
         return None
     if key == "demo":  # "ja" for fictional records; empty (= real) otherwise
         return "ja" if value else None
+    if key == "phone":  # people read the national format; the store keeps E.164
+        value = sheet_phone(value) or None
+        if value is None:
+            return None
     if key in WORD_COLUMNS:
         value = to_words(key, value)
     elif key in LIST_COLUMNS:

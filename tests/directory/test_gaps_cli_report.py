@@ -87,7 +87,7 @@ def test_add_and_remove():
 
 
 def test_describe():
-    text = GapQuery(field="jugendarbeit").describe(lambda key, **v: t(key, "de", **v))
+    text = GapQuery(field="jugendarbeit").describe("de")
     assert text == "Jugendarbeit · alle Arten · 25 km"
 
 

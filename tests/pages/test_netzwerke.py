@@ -198,6 +198,7 @@ def test_start_page_shows_the_map_and_network_figures(app):
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Regionalverbünde (Name belegt)"] == "4 von 10"
     assert metrics["Kreise mit bekanntem Verbund"].endswith("von 45")
+    assert metrics["Landkreise und Städte mit Angeboten"] == "45 von 45"  # issue #9: every district
     app.selectbox(key="n_feld").set_value("schule").run()
     assert _params(app) == {"feld": "schule"}
     assert 0 < int(app.metric[0].value) < int(metrics["Angebote"])  # the filter applies
