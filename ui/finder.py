@@ -43,6 +43,8 @@ FINDER_CSS = """
 [data-testid=stTextInputRootElement] input{min-height:44px}
 [data-testid=stMain] button[kind]{min-height:44px;min-width:44px}
 [data-testid=stExpander] summary{min-height:44px}
+[data-testid=stMain] [data-testid=stWidgetLabel] button{min-width:44px;min-height:44px;
+  display:inline-flex;align-items:center;justify-content:center}
 @media (max-width: 640px){
   [data-testid=stMainBlockContainer]{padding-top:4.25rem}
   [data-testid=stMain] h1{font-size:1.75rem;padding:.25rem 0 .5rem 0}
