@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from directory.filters import BY_NAME
 from geo.maps import use_local_assets
 from i18n import direction, t
 from ui.errors import run_page
-from ui.page_language import set_page_language
+from ui.page_language import shell_bar
 from ui.shell import require_shell
 from ui.state import language
 
@@ -27,29 +26,12 @@ st.set_page_config(
 require_shell(entry=True)
 use_local_assets()
 
-lang = language()
-
-
-def _switch_language() -> None:
-    """Widget callback: runs before the rerun, so the whole page renders in the new language."""
-    chosen = st.session_state["language_switch"]
-    st.session_state["lang"] = chosen
-    st.query_params["lang"] = chosen
-
-
-LANG = BY_NAME["lang"]  # the registry's definition of the URL parameter ``lang``
-st.session_state["language_switch"] = lang
-with st.sidebar:
-    st.selectbox(
-        LANG.label(lang),
-        LANG.choices,
-        format_func=lambda code: LANG.option(code, lang),
-        key="language_switch",
-        on_change=_switch_language,
-    )
-set_page_language(lang)
+lang = language()  # URL, else this session's choice, else the browser's Accept-Language
+shell_bar(lang)  # language switch at the top of every page, <html lang/dir>, Streamlit labels
 
 # Streamlit fades captions and quotes (2.9:1 on white, below WCAG AA); use 7.9:1 instead.
+# (st.markdown, not a style-only st.html: that goes to Streamlit's transient event
+# container, and axe found the faded captions again on the start page.)
 st.markdown(
     "<style>[data-testid='stCaptionContainer'],[data-testid='stMain'] blockquote"
     "{color:#4a5260 !important;opacity:1 !important}</style>",
@@ -59,17 +41,22 @@ if direction(lang) == "rtl":
     # <html dir="rtl"> (ui/page_language.py) is for assistive technology and the browser;
     # Streamlit's frame (sidebar collapse, header) is not built for it and stays ltr, while
     # the content and the sidebar's content run right to left. Streamlit sets
-    # text-align:left on headings and captions: override them explicitly.
+    # text-align:left on headings and captions: override them explicitly — except where an
+    # element says its own direction (German data: dir="auto" runs left to right, so its
+    # punctuation stays in place, and is aligned with the page).
     st.markdown(
         "<style>[data-testid='stApp']{direction:ltr}"
         "[data-testid='stMain'] .block-container,[data-testid='stSidebar']"
         "{direction:rtl;text-align:right}"
         "[data-testid='stMain'] .block-container :is(h1,h2,h3,h4,h5,h6,p,li,label,"
-        "[data-testid='stCaptionContainer'],[data-testid='stMarkdownContainer'])"
-        "{direction:rtl;text-align:start}</style>",
+        "[data-testid='stCaptionContainer'],[data-testid='stMarkdownContainer']):not([dir])"
+        "{direction:rtl;text-align:start}"
+        "[data-testid='stMain'] .block-container [lang='de'][dir]{text-align:right}"
+        # drop-down lists open in a layer outside the page: right to left there too
+        ":is([data-baseweb='popover'],[data-testid='stSelectboxVirtualDropdown']) [role='option']"
+        "{direction:rtl;text-align:right}</style>",
         unsafe_allow_html=True,
     )
-
 PAGES = [
     st.Page("pages/start.py", title=t("nav.start", lang), icon=":material/home:",
             url_path="start", default=True),

@@ -82,6 +82,10 @@ MAX_SUGGESTIONS = 5
 MERGE_KM = 15.0
 
 _PLZ5 = re.compile(r"(?<!\d)(\d{5})(?!\d)")
+#: Arabic-Indic (٣٧٠٧٣) and Persian (۳۷۰۷۳) digits, as Arabic and Persian keyboards type a
+#: postcode, read as the Western digits postcodes are stored with.
+_ASCII_DIGITS = str.maketrans({**{chr(0x0660 + d): str(d) for d in range(10)},
+                               **{chr(0x06F0 + d): str(d) for d in range(10)}})  # fmt: skip
 _DIGITS_ONLY = re.compile(r"^\d{1,4}$")
 _ANY_DIGITS = re.compile(r"^[\d\s-]+$")
 _ABBREVIATION = re.compile(r"^[A-Z]{2,4}$")
@@ -516,8 +520,10 @@ def geocode(query: str, *, index: GeocodeIndex | None = None) -> GeocodeResult:
     --------
     >>> geocode("Goettingen").best.label
     'Göttingen'
+    >>> geocode("۳۷۰۷۳").best.plz == geocode("٣٧٠٧٣").best.plz == "37073"
+    True
     """
-    text = clean_input(query)
+    text = clean_input(query).translate(_ASCII_DIGITS)
     if not text:
         return GeocodeResult("empty")
     idx = index if index is not None else get_index()

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import yaml
 
-from i18n.localedata import format_count, plural_category
+from i18n.localedata import format_count, localize_digits, plural_category
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
 DEFAULT_LANGUAGE = "de"
@@ -158,7 +158,16 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     text = _entry(key, lang)
     if not isinstance(text, str):
         raise TypeError(f"{key!r} is a plural key: use tn()")
-    return text.format(**values) if values else text
+    return text.format(**_numbers(values, lang)) if values else text
+
+
+def _numbers(values: dict[str, object], lang: str) -> dict[str, object]:
+    """Numbers among placeholder values written with the UI language's digits (Persian
+    ``۲۵``); texts (the visitor's search, data) stay as they are."""
+    lang = resolve_language(lang)
+    return {k: localize_digits(str(v), lang)
+            if isinstance(v, int | float) and not isinstance(v, bool) else v
+            for k, v in values.items()}  # fmt: skip
 
 
 def tn(key: str, n: int, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
@@ -179,7 +188,7 @@ def tn(key: str, n: int, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> s
         raise TypeError(f"{key!r} is not a plural key: use t()")
     lang = resolve_language(lang)
     text = forms.get(plural_category(n, lang)) or forms["other"]
-    return text.format(n=format_count(n, lang), **values)
+    return text.format(n=format_count(n, lang), **_numbers(values, lang))
 
 
 def direction(lang: str) -> str:

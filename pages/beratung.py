@@ -5,12 +5,14 @@ import streamlit as st
 
 from directory.finder import search
 from i18n import t, t_easy, tn_easy
-from i18n.localedata import language_name
+from i18n.localedata import isolate, language_name
 from ui.blocks import demo_banner, escape_markdown, unverified_note
 from ui.finder import (
+    DESCRIBE_CSS,
     FINDER_CSS,
     choose_place,
     current_query,
+    describe_html,
     easy_switch,
     finder_map,
     finder_tabs,
@@ -51,7 +53,8 @@ elif located.status == "not_found":
     key = "finder.postcode_not_in_area" if located.reason == "postcode_not_in_area" else (
         "finder.not_found")  # fmt: skip
     # the visitor's text is quoted: escaped, so it can never become a link or an image
-    st.error(t_easy(key, lang, easy, q=escape_markdown(query.q)), icon=":material/search_off:")
+    st.error(t_easy(key, lang, easy, q=escape_markdown(isolate(query.q))),
+             icon=":material/search_off:")  # fmt: skip
     if located.suggestions:
         st.markdown(t_easy("finder.suggestions", lang, easy))
         for i, name in enumerate(located.suggestions):
@@ -63,7 +66,8 @@ else:
     unknown = outcome.unknown_language
     spoken = language_name(query.language, lang) if query.language else ""
     st.header(tn_easy("finder.results_heading", len(results), lang, easy))
-    st.caption(escape_markdown(query.with_(q=point.label).describe(lang)))
+    # the place in the visitor's own script (and the place found, if it reads differently)
+    st.html(DESCRIBE_CSS + describe_html(query, point.label, lang))
     if results.empty:
         if outcome.at_max_radius:
             message = t("results.none_max_radius", lang, km=query.radius_km)

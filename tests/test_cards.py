@@ -63,7 +63,7 @@ def test_unverified_and_demo_labels():
     assert "noch nicht überprüft" in card_html(row(), "de")
     assert "geprüft am" not in card_html(row(assured_date="2021-11-19"), "de")
     verified = card_html(row(verification="verified", assured_date="2026-01-05"), "de")
-    assert "geprüft am 2026-01-05" in verified
+    assert "geprüft am 5. Januar 2026" in verified  # a date is a date (CLDR)
     assert "fiktiver Demo-Eintrag" in card_html(row(is_demo=True), "de")
 
 
@@ -104,6 +104,7 @@ from ui.blocks import WORD_JOINER, escape_markdown  # noqa: E402
 ALLOWED = {
     "article": {"class"}, "h3": {"lang", "dir"}, "p": {"class", "lang", "dir"},
     "span": {"class", "lang", "dir", "aria-label"}, "strong": set(), "br": set(),
+    "bdi": {"lang", "dir"},
     "a": {"href", "target", "rel", "aria-label", "dir"},
 }  # fmt: skip
 

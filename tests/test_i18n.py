@@ -125,8 +125,9 @@ def test_plural_forms_in_use():
     # Kurmanji and Pashto: one for 1 only; Tigrinya: one for 0 and 1 (CLDR)
     assert [tn("finder.results_heading", n, "ku") for n in (1, 2)] == [
         "1 xizmet hat dîtin", "2 xizmet hatin dîtin"]  # fmt: skip
+    # (Pashto writes Extended Arabic-Indic digits, CLDR's default: i18n.localedata.NUMBERING)
     assert [tn("finder.results_heading", n, "ps") for n in (1, 2)] == [
-        "1 خدمت وموندل شو", "2 خدمتونه وموندل شول"]  # fmt: skip
+        "۱ خدمت وموندل شو", "۲ خدمتونه وموندل شول"]  # fmt: skip
     assert [tn("finder.results_heading", n, "ti") for n in (0, 1, 2)] == [
         "0 ኣገልግሎት ተረኺቡ", "1 ኣገልግሎት ተረኺቡ", "2 ኣገልግሎታት ተረኺቦም"]  # fmt: skip
     with pytest.raises(TypeError):

@@ -18,7 +18,7 @@ from directory import phones, routes
 from directory.hours import format_hours
 from directory.taxonomy import KIND_IDS
 from i18n import t, t_easy
-from i18n.localedata import format_km, language_name, weekday_names
+from i18n.localedata import format_date, format_km, language_name, localize_digits, weekday_names
 from ui.plain import kind_about, kind_name
 
 #: Stored codes the cards label; any other stored value is shown as unknown (never raises).
@@ -103,14 +103,16 @@ def safe_url(url: str | None) -> str | None:
 
 
 def _link(
-    href: str, text: str, *, label: str | None = None, external: bool = True, ltr: bool = False
+    href: str, text: str, *, label: str | None = None, external: bool = True, ltr: bool = False,
+    data_lang: str | None = None,
 ) -> str:
     attrs = f'href="{escape(href)}"' + (' dir="ltr"' if ltr else "")
     if external:
         attrs += ' target="_blank" rel="noopener noreferrer"'
     if label:
         attrs += f' aria-label="{escape(label)}"'
-    return f"<a {attrs}>{escape(text)}</a>"
+    inner = f'<span lang="{escape(data_lang)}">{escape(text)}</span>' if data_lang else escape(text)
+    return f"<a {attrs}>{inner}</a>"
 
 
 def _address(row: pd.Series, lang: str) -> str:
@@ -154,12 +156,36 @@ def _hours(row: pd.Series, lang: str, easy: bool = False) -> str:
     unknown = escape(t_easy("card.hours_unknown", lang, easy))
     if not hours:
         return unknown
-    lines = format_hours(hours, weekday_names(lang), group_days=False)
+    # weekday names from CLDR, times in the language's digits (UI text, not data)
+    lines = [localize_digits(line, lang)
+             for line in format_hours(hours, weekday_names(lang), group_days=False)]  # fmt: skip
     if hours.get("by_appointment"):
         lines.append(t_easy("card.by_appointment", lang, easy))
-    if hours.get("note"):
-        lines.append(hours["note"])
+    # a note from the data is German: it is in the card's "Hinweis (Deutsch)" line
     return "<br>".join(escape(line) for line in lines) or unknown
+
+
+def german_notes(row: pd.Series) -> list[str]:
+    """Free text from the data — remarks in German — in card order: the opening hours'
+    note, the accessibility note, a source date that is no date ("undatiert (Porträt)")."""
+    hours = row.get("opening_hours")
+    notes = [hours.get("note") if isinstance(hours, dict) else None,
+             row.get("accessibility_note")]  # fmt: skip
+    source_date = row.get("source_date")
+    if source_date and format_date(str(source_date), "de") is None:
+        notes.append(str(source_date))
+    return [str(n).strip() for n in notes if n and str(n).strip()]
+
+
+def _german_line(row: pd.Series, lang: str) -> str:
+    """German data stays German and says so: one line "Hinweis (Deutsch): …" (label in the
+    UI language) whose content is ``lang="de"`` and bidi-isolated inside RTL text."""
+    notes = german_notes(row)
+    if not notes:
+        return ""
+    text = " · ".join(escape(n) for n in notes)
+    return (f'<p class="atlas-note-de">{escape(t("shell.note_de", lang))}: '
+            f'<bdi lang="de" dir="ltr">{text}</bdi></p>')  # fmt: skip
 
 
 def card_html(row: pd.Series, lang: str, *, selected: bool = False, easy: bool = False) -> str:
@@ -167,7 +193,7 @@ def card_html(row: pd.Series, lang: str, *, selected: bool = False, easy: bool =
 
     The kind reads in plain words (its plain name, then one line on what happens there, who
     may go and whether it is free: ``ui/plain.py``); ``easy`` gives the German
-    Leichte-Sprache texts.
+    Leichte-Sprache texts. Remarks from the data stay German, in one marked line.
     """
     name = escape(row.get("name") or "")
     org = row.get("organization")
@@ -196,11 +222,12 @@ def card_html(row: pd.Series, lang: str, *, selected: bool = False, easy: bool =
     hours_label = escape(t_easy("card.hours", lang, easy))
     parts.append(f"<p>{hours_label}:<br>{_hours(row, lang, easy)}</p>")
     access = row.get("accessibility") if row.get("accessibility") in ACCESS else "unknown"
-    access_text = t(f"card.access_{access}", lang)
-    if row.get("accessibility_note"):
-        access_text += f" – {row['accessibility_note']}"
+    access_text = t(f"card.access_{access}", lang)  # its note: in the German line
     access_label = escape(t_easy("card.accessibility", lang, easy))
     parts.append(f"<p>{access_label}: {escape(access_text)}</p>")
+    german = _german_line(row, lang)
+    if german:
+        parts.append(german)
     parts.append(_actions(row, lang))
     if routes.placement(row) == "place":
         parts.append(f'<p class="atlas-muted">{escape(t("results.place_only", lang))}</p>')
@@ -215,8 +242,9 @@ def _actions(row: pd.Series, lang: str) -> str:
     href = tel_href(phone) if phone else None
     if href:
         shown = phones.display_phone(phone, lang)  # national format; the link dials E.164
-        label = t("card.call", lang, number=digits_label(shown))
-        links.append(_link(href, f"☎ {shown}", label=label, external=False, ltr=True))
+        label = t("card.call", lang, number=localize_digits(digits_label(shown), lang))
+        links.append(_link(href, f"☎ {shown}", label=label, external=False, ltr=True,
+                           data_lang="de"))  # the number stays as written: German data
     elif phone and str(phone).strip():
         # a number that is not valid cannot be dialled by a link: shown, to be typed
         shown = str(phone).strip()
@@ -241,11 +269,13 @@ def _source(row: pd.Series, lang: str, easy: bool = False) -> str:
     if url:
         host = urlsplit(url).netloc
         bits.append(f"{escape(t_easy('map.source', lang, easy))}: {_link(url, host)}")
-    if row.get("source_date"):
+    source_date = format_date(str(row.get("source_date") or ""), lang)
+    if source_date:  # a date is a date: in the UI language; other text is in the German line
         stand = escape(t_easy("map.source_date", lang, easy))
-        bits.append(f"{stand}: {escape(str(row['source_date']))}")
-    if row.get("verification") == "verified" and row.get("assured_date"):
-        bits.append(escape(t("card.verified_on", lang, date=str(row["assured_date"]))))
+        bits.append(f"{stand}: {escape(source_date)}")
+    verified_on = format_date(row.get("assured_date"), lang)
+    if row.get("verification") == "verified" and verified_on:
+        bits.append(escape(t("card.verified_on", lang, date=verified_on)))
     elif row.get("verification") != "verified":
         bits.append(escape(t_easy("map.unverified", lang, easy)))
     return f'<p class="atlas-muted">{" · ".join(bits)}</p>' if bits else ""

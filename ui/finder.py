@@ -7,6 +7,8 @@ written back to the URL. Nothing of a search is stored on the server or logged.
 
 from __future__ import annotations
 
+from html import escape
+
 import folium
 import numpy as np
 import pandas as pd
@@ -41,6 +43,8 @@ FINDER_CSS = """
 [data-testid=stTextInputRootElement] input{min-height:44px}
 [data-testid=stMain] button[kind]{min-height:44px;min-width:44px}
 [data-testid=stExpander] summary{min-height:44px}
+[data-testid=stMain] [data-testid=stWidgetLabel] button{min-width:44px;min-height:44px;
+  display:inline-flex;align-items:center;justify-content:center}
 @media (max-width: 640px){
   [data-testid=stMainBlockContainer]{padding-top:4.25rem}
   [data-testid=stMain] h1{font-size:1.75rem;padding:.25rem 0 .5rem 0}
@@ -64,6 +68,30 @@ def current_query() -> FinderQuery:
             st.session_state["_finder_limit"] = PAGE_SIZE
         st.session_state["_finder_url"] = query.to_params()
     return query
+
+
+_PLACE = "\x00"  # stands for the place while the sentence is escaped
+
+
+def describe_html(query: FinderQuery, label: str, lang: str) -> str:
+    """The sentence under the results heading as escaped HTML: the place as the visitor
+    typed it (``<bdi>``) and, if it reads differently, the place found — German data, so
+    ``<bdi lang="de">``.
+
+    >>> from directory.finder import FinderQuery
+    >>> print(describe_html(FinderQuery.from_params({"q": "هانوفر"}), "Hannover", "ar"))
+    <p class="atlas-describe">نطاق 25 كم حول <bdi>هانوفر</bdi> (<bdi lang="de">Hannover</bdi>)</p>
+    """
+    typed, label = " ".join(query.q.split()), " ".join(label.split())
+    found = f'<bdi lang="de">{escape(label)}</bdi>'
+    if typed and typed.casefold() not in label.casefold():
+        found = f"<bdi>{escape(typed)}</bdi> ({found})"
+    sentence = escape(query.with_(q=_PLACE).describe(lang).replace(_PLACE, "\x01", 1))
+    sentence = sentence.replace(_PLACE, "").replace("\x01", found)
+    return f'<p class="atlas-describe">{sentence}</p>'
+
+
+DESCRIBE_CSS = ("<style>.atlas-describe{color:#4a5260;font-size:.875rem;margin:0}</style>")
 
 
 def write_url(query: FinderQuery, *, widgets_match: bool = False) -> None:

@@ -7,8 +7,8 @@ import streamlit as st
 
 from directory import query, store
 from directory.bootstrap import open_store
-from directory.filters import BY_NAME
-from i18n import DEFAULT_LANGUAGE
+from i18n import DEFAULT_LANGUAGE, LANGUAGES
+from i18n.negotiate import negotiate
 from ui.shell import require_shell
 
 
@@ -48,21 +48,50 @@ def offers() -> pd.DataFrame:
 offers.clear = _offers_at.clear  # type: ignore[attr-defined]
 
 
-def language() -> str:
-    """The visitor's UI language: URL parameter ``lang``, else this session's, else German.
+def browser_language() -> str:
+    """The UI language the visitor's browser asks for: ``Accept-Language`` of the request
+    that opened the session, else ``navigator.language`` (:func:`i18n.negotiate.negotiate`;
+    German if neither names a UI language). Read once per session."""
+    if "_browser_lang" not in st.session_state:
+        try:
+            header = st.context.headers.get("Accept-Language")
+            locale = st.context.locale
+        except (AttributeError, KeyError, RuntimeError):  # no request (bare script run)
+            header = locale = None
+        st.session_state["_browser_lang"] = negotiate(header, LANGUAGES, locale=locale)
+    return st.session_state["_browser_lang"]
 
-    The choice is written back to the URL (so a shared link keeps it) and to the session
+
+def language() -> str:
+    """The visitor's UI language: URL parameter ``lang``, else this session's choice, else
+    the browser's language (:func:`browser_language`) — so a first visit opens in the
+    language the phone is set to, and a shared link keeps the sender's.
+
+    The language is written back to the URL (so a shared link and a reload keep it; it is
+    left out only where it is German *and* the browser asks for German) and to the session
     (so it survives page switches). Nothing is stored on the server.
 
     Every page calls this first, so it also makes sure the run went through the shell
     (:func:`ui.shell.require_shell`).
     """
     require_shell()
-    param = BY_NAME["lang"]  # the registry's definition of the URL parameter
-    lang, _ = param.read({"lang": st.query_params.get("lang") or st.session_state.get("lang")})
+    browser = browser_language()
+    lang = st.query_params.get("lang")
+    if lang not in LANGUAGES:
+        lang = st.session_state.get("lang")
+    if lang not in LANGUAGES:
+        lang = browser
     st.session_state["lang"] = lang
-    if lang == DEFAULT_LANGUAGE:
+    if lang == DEFAULT_LANGUAGE == browser:
         st.query_params.pop("lang", None)
     else:
         st.query_params["lang"] = lang
     return lang
+
+
+def choose_language(code: object) -> None:
+    """The visitor picked ``code`` in the language switch (a widget callback: runs before
+    the rerun, so the whole page renders in the new language). Anything else is ignored."""
+    if code in LANGUAGES:
+        st.session_state["lang"] = code
+        st.query_params["lang"] = code

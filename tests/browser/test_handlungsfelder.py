@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from i18n import LANGUAGES
 from tests.browser.conftest import running_app, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -22,8 +23,9 @@ def test_fresh_server_first_visit_to_a_subpage_runs_the_shell(browser, tmp_path)
             page.goto(server.url + "/beratung?q=37073&lang=en")
             wait_for_app(page)
             page.get_by_role("heading", name="Find counselling").wait_for()
-            sidebar = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
-            assert sidebar.count() == 1  # the language switch of app.py
+            switch = page.locator("nav.atlas-langbar a")  # the language switch of app.py
+            switch.first.wait_for()
+            assert switch.count() == len(LANGUAGES)
             nav = page.locator('[data-testid="stSidebarNav"] a')
             hrefs = [a.get_attribute("href") for a in nav.all()]
             assert len(hrefs) == len(set(hrefs)) >= 5  # app.py's navigation, not the old one
@@ -45,7 +47,8 @@ def test_map_shows_outlines_and_markers(page):
     assert frame.locator(".leaflet-overlay-pane path").count() >= 45
     assert frame.locator(".marker-cluster").count() > 0
     assert "Kooperative Migrationsarbeit" in page.inner_text('[data-testid="stMain"]')
-    assert page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').count() == 1
+    page.locator("nav.atlas-langbar a").first.wait_for()  # the shell's language switch
+    assert page.locator("nav.atlas-langbar a").count() == len(LANGUAGES)
     screenshot(page, "handlungsfelder_map")
     page.atlas.assert_clean()
     assert page.atlas.hosts() <= page.atlas.allowed_hosts

@@ -20,12 +20,29 @@ def test_start_page_renders_in_german(app):
     assert districts.value == "45 von 45"
 
 
-def test_language_switch_to_english_updates_url(app):
+def test_language_choice_of_the_session_is_kept_in_the_url(app):
+    """The switch's callback (ui.state.choose_language, driven in tests/browser/test_shell.py)
+    sets the session's language; the next run renders it and writes it to the URL."""
     app.run()
-    app.selectbox(key="language_switch").set_value("en").run()
+    assert "lang" not in app.query_params  # German browser (no header here), German page
+    app.session_state["lang"] = "en"
+    app.run()
     assert not app.exception
     assert app.title[0].value == "Integration Atlas Lower Saxony"
     assert app.query_params["lang"] == ["en"] or app.query_params["lang"] == "en"
+
+
+def test_shell_bar_lists_every_ui_language_by_its_own_name():
+    from i18n import LANGUAGES
+    from ui.page_language import STREAMLIT_LABELS, shell_data
+
+    data = shell_data("fa")
+    assert [o["code"] for o in data["options"]] == list(LANGUAGES)
+    assert {o["name"] for o in data["options"]} >= {"Deutsch", "العربية", "فارسی", "Українська"}
+    assert data["label"] == "انتخاب زبان" and data["dir"] == "rtl"
+    assert set(data["labels"]) == set(STREAMLIT_LABELS)
+    assert data["labels"]["Expand sidebar"] == "باز کردن منو"
+    assert "{size}" in data["perFile"]
 
 
 def test_language_from_url(app):
@@ -99,3 +116,15 @@ def test_info_page_in_other_languages_keeps_the_lsn_attribution(app, lang):
     assert ATTRIBUTION.split(";")[0].replace("(", "").replace(")", "") in (
         text.replace("\\", "").replace("(", "").replace(")", ""))
     assert "Prinzenstraße 5, 30159 Hannover" in text
+
+
+def test_start_page_search_box_opens_the_finder_with_the_place(app):
+    app.query_params["lang"] = "fa"
+    app.run()
+    box = app.text_input(key="start_q")
+    assert box.label == catalogue("fa")["finder.search_label"]  # the finder's label, in Persian
+    box.set_value("هانوفر")
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.query_params["q"] in (["هانوفر"], "هانوفر")
+    assert app.title[0].value == catalogue("fa")["finder.title"]
