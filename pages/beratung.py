@@ -13,6 +13,7 @@ from ui.finder import (
     choose_place,
     current_query,
     describe_html,
+    easy_active,
     easy_switch,
     finder_map,
     finder_tabs,
@@ -28,7 +29,10 @@ frame = offers()
 
 st.html(FINDER_CSS)
 query = current_query()
-easy = easy_switch(lang)  # German Leichte Sprache (ls=1); every finder text below follows it
+# German Leichte Sprache (ls=1); every finder text below follows it. Before a search the
+# switch sits at the top; after one, below the results (the first card stays on screen).
+switch_on_top = not query.q
+easy = easy_switch(lang) if switch_on_top else easy_active(lang)
 st.title(t_easy("finder.title", lang, easy))
 if not query.q:  # after a search the results take the first screen (phones)
     st.markdown(t_easy("finder.intro", lang, easy))
@@ -95,3 +99,5 @@ else:
         st.caption(t_easy("finder.open_unknown", lang, easy))
     unverified_note(shown, lang, easy)
     st.caption(t_easy("finder.share", lang, easy))
+if not switch_on_top:
+    easy_switch(lang)

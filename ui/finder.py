@@ -22,7 +22,7 @@ from geo.boundaries import load_districts
 from i18n import DEFAULT_LANGUAGE, t, t_easy, tn_easy
 from ui.blocks import escape_markdown
 from ui.cards import CARD_CSS, card_html
-from ui.filters import param_widget, read_widgets, set_widgets
+from ui.filters import param_widget, read_widgets, set_widgets, widget_key
 from ui.map import popup_frame
 from ui.plain import kind_name, option_help, option_note
 
@@ -117,6 +117,14 @@ def easy_switch(lang: str) -> bool:
     if lang != DEFAULT_LANGUAGE:
         return False
     return bool(param_widget(FinderQuery.params["ls"], lang, prefix=PREFIX))
+
+
+def easy_active(lang: str) -> bool:
+    """Whether the finder speaks Leichte Sprache in this run, without drawing the switch
+    (after a search the switch sits below the results, so the first result card stays on a
+    phone's first screen; its state is seeded from the URL by :func:`current_query`)."""
+    key = widget_key(FinderQuery.params["ls"], PREFIX)
+    return lang == DEFAULT_LANGUAGE and bool(st.session_state.get(key))
 
 
 def _help(param_name: str, lang: str, easy: bool) -> str | None:

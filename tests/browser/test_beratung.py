@@ -162,7 +162,7 @@ def test_arabic_phone_is_right_to_left_and_finds_arabic_script(phone_page):
     full_page_screenshot(page, "beratung_ar_390_full")
     # a place name typed in Arabic script finds Göttingen
     _search(page, t("finder.search_label", "ar"), "غوتينغن")
-    captions = page.locator("[data-testid=stCaptionContainer]", has_text="Göttingen")
+    captions = page.locator(".atlas-describe", has_text="Göttingen")
     assert captions.count() > 0
     assert "37073" not in captions.first.inner_text()  # the place now, not the postcode
     n = _cards(page).count()
@@ -196,7 +196,7 @@ def test_search_is_not_stored_logged_or_sent_anywhere(page, app_server):
     _open(page, "/beratung?q=" + secret)
     assert page.get_by_text(secret).first.is_visible()  # "not found" message names it
     _search(page, t("finder.search_label", "de"), typed)
-    assert page.locator("[data-testid=stCaptionContainer]", has_text="Hildesheim").count()
+    assert page.locator(".atlas-describe", has_text="Hildesheim").count()
     assert _cards(page).count() > 0
     # nothing left the app (tiles are off in the tests), not even for the route links
     assert page.atlas.foreign_requests() == []

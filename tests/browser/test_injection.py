@@ -74,8 +74,13 @@ def hostile_page(browser, hostile_app):
 def _nothing_foreign(page) -> None:
     """No element pointing at the evil host in the page or its frames; no request; no dialog."""
     for frame in page.frames:
-        found = frame.locator('[src*="evil.example"], [href*="evil.example"]')
-        assert found.count() == 0, frame.url
+        # every link and source by its host: the evil host may appear as *text* inside an
+        # own or route-planner URL (the stored street is the route's destination, encoded)
+        urls = frame.eval_on_selector_all(
+            "[src], [href]", "els => els.map(e => e.getAttribute('src') || e.getAttribute('href'))"
+        )
+        bad = [u for u in urls if (urlsplit(u.strip()).hostname or "").endswith("evil.example")]
+        assert not bad, (frame.url, bad)
     assert page.dialogs == []
     assert not [u for u in page.atlas.requests if urlsplit(u).hostname == "evil.example"]
     page.atlas.assert_clean()
