@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from i18n import LANGUAGES, t, tn
 from tests.browser.axe import axe_violations, blocking, describe
@@ -268,8 +269,9 @@ def test_card_and_map_stay_in_sync(page):
     selected = _cards(page).and_(page.locator(".atlas-selected"))
     assert selected.count() == 1 and selected.locator("h3").inner_text() == name
     # "show on map" switched to the map tab: its card under the map is the selected one
-    assert page.get_by_role("tab", name=t("finder.tab_map", "de")).get_attribute(
-        "aria-selected") == "true"  # fmt: skip
+    # (the tab follows in the rerun that the switch asks for: wait for it, don't poll once)
+    expect(page.get_by_role("tab", name=t("finder.tab_map", "de"))).to_have_attribute(
+        "aria-selected", "true", timeout=60_000)  # fmt: skip
     page.get_by_role("heading", name=tn("finder.results_heading", n, "de")
                      ).evaluate("e => e.scrollIntoView({block: 'start'})")  # fmt: skip
     screenshot(page, "beratung_desktop")
