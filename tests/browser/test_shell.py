@@ -233,23 +233,26 @@ def test_streamlit_drop_down_and_upload_texts_in_the_ui_language(browser, app_se
         uploader = page.locator('[data-testid="stFileUploader"]').first
         uploader.wait_for(timeout=2 * SLOW)
         _wait_shell(page, "ar")
+        # Streamlit may draw the uploader again after the shell translated it: wait until an
+        # uploader reads fully in Arabic (label and size limit, no English left), not just once
+        label = t("shell.st.upload", "ar")
+        per_file = t("shell.st.per_file", "ar").split("{size}")[0].strip()
         page.wait_for_function(
-            "label => [...document.querySelectorAll('[data-testid=stFileUploader]')]"
-            ".some(e => e.innerText.includes(label))",
-            arg=t("shell.st.upload", "ar"), timeout=SLOW)  # fmt: skip
-        text = uploader.inner_text()
-        assert t("shell.st.upload", "ar") in text
-        assert "per file" not in text and "Upload" not in text
-        assert re.search(t("shell.st.per_file", "ar").replace("{size}", ".+"), text)
+            "([label, perFile]) => [...document.querySelectorAll('[data-testid=stFileUploader]')]"
+            ".some(e => { const s = e.innerText; return s.includes(label) && "
+            "s.includes(perFile) && !s.includes('per file') && !s.includes('Upload'); })",
+            arg=[label, per_file], timeout=SLOW)  # fmt: skip
+        text = page.locator('[data-testid="stFileUploader"]', has_text=label).first.inner_text()
+        assert label in text and "per file" not in text
         # an open drop-down with a search that matches nothing
         select = page.locator('[data-testid="stSelectbox"] input').first
         select.click()
         option = page.locator('[role="option"]').first
-        option.wait_for()  # Arabic options run right to left (Streamlit sets dir="ltr")
+        option.wait_for(timeout=SLOW)  # Arabic options run right to left (Streamlit sets dir="ltr")
         assert option.evaluate("e => getComputedStyle(e).direction") == "rtl"
         select.fill("zzzzqqq")
         empty = page.get_by_text(t("shell.st.no_results", "ar"), exact=True)
-        empty.wait_for()
+        empty.wait_for(timeout=SLOW)
         assert not page.get_by_text("No results", exact=True).count()
         page.keyboard.press("Escape")
         page.atlas.assert_clean()
