@@ -24,9 +24,10 @@ def test_page_loads_clean(page, path):
     assert page.atlas.hosts() <= page.atlas.allowed_hosts
 
 
-# (the start page and the finder in every UI language: tests/browser/test_shell.py)
+# (the finder in every UI language: tests/browser/test_shell.py)
 @pytest.mark.parametrize("path", ["/", "/handlungsfelder", "/daten", "/info", "/?lang=fa",
-                                  "/handlungsfelder?lang=ar", "/info?lang=bg"])  # fmt: skip
+                                  "/handlungsfelder?lang=ar", "/info?lang=bg", "/?lang=ro",
+                                  "/?lang=ku"])  # fmt: skip
 def test_page_has_no_serious_accessibility_violation(page, path):
     page.goto(page.base_url + path)
     wait_for_app(page)
