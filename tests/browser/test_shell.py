@@ -246,8 +246,9 @@ def test_streamlit_drop_down_and_upload_texts_in_the_ui_language(browser, app_se
         text = page.locator('[data-testid="stFileUploader"]', has_text=label).first.inner_text()
         assert label in text and "per file" not in text
         # an open drop-down with a search that matches nothing
-        select = page.locator('[data-testid="stSelectbox"] input').first
-        select.click()
+        # (a visible one: on a phone the sidebar's and collapsed sections' drop-downs are hidden)
+        select = page.locator('[data-testid="stSelectbox"] input').filter(visible=True).first
+        select.click(timeout=SLOW)
         option = page.locator('[role="option"]').first
         option.wait_for(timeout=SLOW)  # Arabic options run right to left (Streamlit sets dir="ltr")
         assert option.evaluate("e => getComputedStyle(e).direction") == "rtl"
