@@ -42,8 +42,15 @@ def _engine(source: Engine | Store) -> Engine:
     return source.engine if isinstance(source, Store) else source
 
 
-def _frame(rows: list, columns: tuple[str, ...]) -> pd.DataFrame:
-    return pd.DataFrame([tuple(r) for r in rows], columns=list(columns), dtype=object)
+def _query_frame(source: Engine | Store, stmt, columns: tuple[str, ...], *,
+                 demo_flag: bool = True) -> pd.DataFrame:  # fmt: skip
+    """The rows of ``stmt`` as an object frame; ``is_demo`` as bool with ``demo_flag``."""
+    with _engine(source).connect() as conn:
+        rows = conn.execute(stmt).all()
+    df = pd.DataFrame([tuple(r) for r in rows], columns=list(columns), dtype=object)
+    if demo_flag:
+        df["is_demo"] = df["is_demo"].astype(bool)
+    return df
 
 
 def memberships_frame(source: Engine | Store) -> pd.DataFrame:
@@ -56,10 +63,7 @@ def memberships_frame(source: Engine | Store) -> pd.DataFrame:
         .where(Organization.retired_at.is_(None))
         .order_by(Membership.network_id, Organization.name, Membership.id)
     )  # fmt: skip
-    with _engine(source).connect() as conn:
-        df = _frame(conn.execute(stmt).all(), MEMBERSHIP_COLUMNS)
-    df["is_demo"] = df["is_demo"].astype(bool)
-    return df
+    return _query_frame(source, stmt, MEMBERSHIP_COLUMNS)
 
 
 def cooperations_frame(source: Engine | Store) -> pd.DataFrame:
@@ -75,10 +79,7 @@ def cooperations_frame(source: Engine | Store) -> pd.DataFrame:
         .where(Organization.retired_at.is_(None), partner.retired_at.is_(None))
         .order_by(Organization.name, partner.name, Cooperation.id)
     )  # fmt: skip
-    with _engine(source).connect() as conn:
-        df = _frame(conn.execute(stmt).all(), COOPERATION_COLUMNS)
-    df["is_demo"] = df["is_demo"].astype(bool)
-    return df
+    return _query_frame(source, stmt, COOPERATION_COLUMNS)
 
 
 def organizations_frame(source: Engine | Store) -> pd.DataFrame:
@@ -88,8 +89,8 @@ def organizations_frame(source: Engine | Store) -> pd.DataFrame:
         .where(Organization.retired_at.is_(None))
         .order_by(Organization.name, Organization.id)
     )
-    with _engine(source).connect() as conn:
-        return _frame(conn.execute(stmt).all(), ("organization_id", "name", "kind", "is_demo"))
+    return _query_frame(source, stmt, ("organization_id", "name", "kind", "is_demo"),
+                        demo_flag=False)
 
 
 # -- reference memberships ---------------------------------------------------------------------
