@@ -33,6 +33,15 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 
+def _write_export(out: Path, data: bytes) -> Path:
+    """Write an export atomically (a ``.part`` file renamed over ``out``); returns ``out``.
+    (Backups use :func:`directory.backup.write_private`, which also restricts permissions.)"""
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    return out
+
+
 def _store(args: argparse.Namespace, *, bootstrap: bool = True):
     """The store of ``--database-url``; ``bootstrap`` also mirrors the regional networks
     (commands that write records). Read-only commands and ``restore`` only ensure the schema,
@@ -186,10 +195,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = _store(args, bootstrap=False)
     data = export_bytes(store, args.format, include_demo=args.include_demo,
                         include_retired=args.include_retired)  # fmt: skip
-    out = Path(args.out)
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    out = _write_export(Path(args.out), data)
     print(f"exported {args.format} to {out} ({len(data)} bytes)")
     return 0
 
@@ -254,10 +260,7 @@ def cmd_links(args: argparse.Namespace) -> int:
         store = _store(args, bootstrap=False)
         fmt = args.format or ("xlsx" if args.file.lower().endswith(".xlsx") else "csv")
         data = links.export_bytes(store, args.what, fmt)
-        out = Path(args.file)
-        tmp = out.with_name(out.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(out)
+        out = _write_export(Path(args.file), data)
         print(f"exported {args.what} as {fmt} to {out} ({len(data)} bytes)")
         return 0
     path = Path(args.file)
