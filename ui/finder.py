@@ -22,7 +22,7 @@ from geo.boundaries import load_districts
 from i18n import DEFAULT_LANGUAGE, t, t_easy, tn_easy
 from ui.blocks import escape_markdown
 from ui.cards import CARD_CSS, card_html
-from ui.filters import param_widget, read_widgets, set_widgets, widget_key
+from ui.filters import param_widget, put_in_url, read_widgets, set_widgets, widget_key
 from ui.map import popup_frame
 from ui.plain import kind_name, option_help, option_note
 
@@ -95,16 +95,8 @@ DESCRIBE_CSS = ("<style>.atlas-describe{color:#4a5260;font-size:.875rem;margin:0
 
 
 def write_url(query: FinderQuery, *, widgets_match: bool = False) -> None:
-    """Put ``query`` into the URL (keeping the UI language).
-
-    ``widgets_match`` says the widgets already show ``query`` (a widget change); otherwise
-    (buttons, map clicks) the widgets are set from the URL on the next run.
-    """
-    params = query.to_params()
-    lang = st.query_params.get("lang")
-    st.query_params.from_dict({**params, **({"lang": lang} if lang else {})})
-    if widgets_match:
-        st.session_state["_finder_url"] = params
+    """Put ``query`` into the URL (keeping the UI language); see :func:`ui.filters.put_in_url`."""
+    put_in_url(query, "_finder_url", widgets_match=widgets_match)
 
 
 def easy_switch(lang: str) -> bool:
