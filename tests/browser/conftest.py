@@ -19,12 +19,8 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +28,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.processes import free_port, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -58,20 +56,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-            return resp.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def _tile_hosts(env: dict[str, str]) -> frozenset[str]:
@@ -115,7 +99,7 @@ def app_server(tmp_path_factory, chromium_path) -> Iterator[AppServer]:
 @contextmanager
 def running_app(tmp: Path) -> Iterator[AppServer]:
     """Start a fresh app server in ``tmp`` (own database and accounts file); stop it after."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "ATLAS_TILES": os.environ.get("BROWSER_ATLAS_TILES", "none"),
@@ -136,20 +120,9 @@ def running_app(tmp: Path) -> Iterator[AppServer]:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     server = AppServer(f"http://127.0.0.1:{port}", proc, log_path, _tile_hosts(env),
                        env["DATABASE_URL"])  # fmt: skip
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not _healthy(server.url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"Streamlit did not become healthy:\n{server.log()[-4000:]}")
-            time.sleep(0.25)
+    with serving(proc, f"{server.url}/_stcore/health", what="Streamlit", log=server.log,
+                 timeout_s=STARTUP_TIMEOUT_S):  # fmt: skip
         yield server
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 @dataclass
