@@ -13,6 +13,7 @@ import streamlit as st
 from geo.maps import use_local_assets
 from i18n import direction, t
 from ui.errors import run_page
+from ui.fonts import script_font_css
 from ui.page_language import shell_bar
 from ui.shell import require_shell
 from ui.state import language
@@ -37,6 +38,8 @@ st.markdown(
     "{color:#4a5260 !important;opacity:1 !important}</style>",
     unsafe_allow_html=True,
 )
+if script_font_css(lang):  # Ge'ez letters for Tigrinya from the app's own server (ui/fonts.py)
+    st.markdown(script_font_css(lang), unsafe_allow_html=True)
 if direction(lang) == "rtl":
     # <html dir="rtl"> (ui/page_language.py) is for assistive technology and the browser;
     # Streamlit's frame (sidebar collapse, header) is not built for it and stays ltr, while

@@ -154,8 +154,8 @@ class Param:
     does the reverse. ``choices`` are the allowed values in widget order (``None`` for free
     text); with ``default=None`` a select widget offers "any" first. ``option_label(value,
     lang)`` names a choice (or ``option_prefix``: the catalogue key ``<prefix>.<value>``,
-    which may have a Leichte-Sprache variant), ``describe(value, lang)`` says what the filter
-    does in a sentence part. ``match`` filters the offers (only parameters with one are
+    which may have a Leichte-Sprache variant), ``describe(value, lang, easy)`` says what the
+    filter does in a sentence part. ``match`` filters the offers (only parameters with one are
     filters). ``label`` and ``option`` take ``easy``: the German Leichte-Sprache variant of
     the text where the catalogue has one (:func:`i18n.t_easy`). ``term_prefix`` names the
     programme's own term of a choice (``field.*``, ``kind.*``), which the pages for planners
@@ -170,9 +170,9 @@ class Param:
     choices: tuple[Any, ...] | None = None
     widget: str | None = None
     label_key: str | None = None
-    option_label: Callable[[Any, str], str] | None = None
+    option_label: Callable[[Any, str, bool], str] | None = None
     match: Filter | None = None
-    describe: Callable[[Any, str], str] | None = None
+    describe: Callable[[Any, str, bool], str] | None = None
     option_prefix: str | None = None
     term_prefix: str | None = None
 
@@ -217,7 +217,7 @@ class Param:
             return t_easy("finder.any", lang, easy)
         if self.option_prefix:
             return t_easy(f"{self.option_prefix}.{value}", lang, easy)
-        return self.option_label(value, lang) if self.option_label else str(value)
+        return self.option_label(value, lang, easy) if self.option_label else str(value)
 
     def term(self, value: Any, lang: str) -> str:
         """The programme's own term of a choice (planner and coordinator pages)."""
@@ -291,7 +291,8 @@ def choice(
     return Param(
         name, attr, one_of(choices), default=default, choices=choices, widget=widget,
         label_key=label_key, option_prefix=option_prefix, term_prefix=term_prefix,
-        match=match, describe=lambda v, lang: t(f"{option_prefix}.{v}", lang),
+        match=match,
+        describe=lambda v, lang, easy=False: t_easy(f"{option_prefix}.{v}", lang, easy),
     )  # fmt: skip
 
 
@@ -299,7 +300,8 @@ def flag(name: str, attr: str, *, label_key: str, match: Filter) -> Param:
     """A checkbox parameter: ``1`` on, ``0`` or absent off."""
     return Param(
         name, attr, _flag, default=False, format=lambda v: "1", widget="checkbox",
-        label_key=label_key, match=match, describe=lambda v, lang: t(label_key, lang),
+        label_key=label_key, match=match,
+        describe=lambda v, lang, easy=False: t_easy(label_key, lang, easy),
     )  # fmt: skip
 
 
@@ -309,7 +311,8 @@ PARAMS: tuple[Param, ...] = (
           widget="text", label_key="finder.search_label"),
     Param("r", "radius_km", _radius, default=DEFAULT_RADIUS, choices=RADIUS_CHOICES,
           widget="select", label_key="finder.radius",
-          option_label=lambda km, lang: t("finder.radius_option", lang, km=km)),
+          option_label=lambda km, lang, easy=False: t_easy("finder.radius_option", lang, easy,
+                                                            km=km)),
     # plain names (the programme's names are ``field.*`` / ``kind.*``, see ui/plain.py)
     choice("feld", "field", FIELD_IDS, label_key="finder.field", option_prefix="plain.field",
            match=_contains("fields"), term_prefix="field"),
@@ -318,10 +321,11 @@ PARAMS: tuple[Param, ...] = (
     choice("gruppe", "group", TARGET_GROUP_IDS, label_key="finder.group",
            option_prefix="group", match=_contains("target_groups")),
     Param("sprache", "language", one_of(LANGUAGE_CODES), choices=LANGUAGE_CODES,
-          widget="select", label_key="finder.language", option_label=language_name,
+          widget="select", label_key="finder.language",
+          option_label=lambda code, lang, easy=False: language_name(code, lang),
           match=_contains("languages"),
-          describe=lambda code, lang: t("finder.describe_language", lang,
-                                        language=language_name(code, lang))),
+          describe=lambda code, lang, easy=False: t_easy(
+              "finder.describe_language", lang, easy, language=language_name(code, lang))),
     flag("barrierefrei", "accessible", label_key="finder.accessible",
          match=_equals("accessibility", "yes")),
     # last among the filters: the most expensive one sees the fewest rows
@@ -332,7 +336,7 @@ PARAMS: tuple[Param, ...] = (
           label_key="plain.easy_toggle"),
     Param("lang", "lang", one_of(tuple(LANGUAGES)), default=DEFAULT_LANGUAGE,
           choices=tuple(LANGUAGES), widget="select", label_key="shell.language",
-          option_label=lambda code, lang: LANGUAGES[code].name),
+          option_label=lambda code, lang, easy=False: LANGUAGES[code].name),
 )  # fmt: skip
 
 BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
@@ -478,7 +482,8 @@ class Query:
             result = result.iloc[np.flatnonzero(keep)]
         return result
 
-    def describe_parts(self, lang: str) -> list[str]:
-        """One sentence part per active filter, in the UI language."""
-        return [p.describe(self._values[p.attr], lang) for p in self.active_filters
+    def describe_parts(self, lang: str, easy: bool = False) -> list[str]:
+        """One sentence part per active filter, in the UI language (``easy``: in German
+        Leichte Sprache where the catalogue has it)."""
+        return [p.describe(self._values[p.attr], lang, easy) for p in self.active_filters
                 if p.describe is not None]  # fmt: skip

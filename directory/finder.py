@@ -21,7 +21,7 @@ import pandas as pd
 from directory.filters import DEFAULT_RADIUS, MAX_QUERY_LENGTH, RADIUS_CHOICES, ParamSet, Query
 from geo.distance import haversine_km
 from geo.geocode import GeocodeResult, geocode
-from i18n import t
+from i18n import t_easy
 
 __all__ = ["DEFAULT_RADIUS", "KIND_RELEVANCE", "MAX_QUERY_LENGTH", "MAX_RADIUS", "RADIUS_CHOICES",
            "FinderQuery", "SearchOutcome", "locate", "nearest_first", "relevance",
@@ -68,9 +68,10 @@ class FinderQuery(Query):
     params = FINDER_PARAMS
 
     def describe(self, lang: str) -> str:
-        """A sentence saying what is shown, e.g. for screen readers and the results header."""
-        base = t("finder.describe", lang, radius=self.radius_km, place=self.q)
-        parts = self.describe_parts(lang)
+        """A sentence saying what is shown, e.g. for screen readers and the results header
+        (in German Leichte Sprache with ``ls=1``)."""
+        base = t_easy("finder.describe", lang, self.easy, radius=self.radius_km, place=self.q)
+        parts = self.describe_parts(lang, self.easy)
         return base + (" · " + ", ".join(parts) if parts else "")
 
 

@@ -91,7 +91,8 @@ def _mapped(name: str, attr: str, values: dict[str, str], default: str, *, label
     """A choice whose option labels are ``<label_key>.<values[choice]>``."""
     return Param(name, attr, one_of(tuple(values)), default=default, choices=tuple(values),
                  widget=widget, label_key=label_key,
-                 option_label=lambda v, lang: t(f"{label_key}.{values[v]}", lang))  # fmt: skip
+                 option_label=lambda v, lang, _easy=False: t(f"{label_key}.{values[v]}",
+                                                             lang))  # fmt: skip
 
 
 #: The gap page's own parameters. ``r`` is not the finder's radius (a select of 5–200 km)

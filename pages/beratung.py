@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from directory.finder import search
-from i18n import t, t_easy, tn_easy
+from i18n import t_easy, tn_easy
 from i18n.localedata import isolate, language_name
 from ui.blocks import demo_banner, escape_markdown, unverified_note
 from ui.finder import (
@@ -39,7 +39,7 @@ if not query.q:  # after a search the results take the first screen (phones)
 demo_banner(frame, lang)
 
 query = search_controls(query, lang, easy)
-near_me_button(lang, choose_place)
+near_me_button(lang, choose_place, easy)
 if query.dropped:
     st.warning(t_easy("finder.dropped", lang, easy), icon=":material/link_off:")
 outcome = search(frame, query)
@@ -74,16 +74,16 @@ else:
     st.html(DESCRIBE_CSS + describe_html(query, point.label, lang))
     if results.empty:
         if outcome.at_max_radius:
-            message = t("results.none_max_radius", lang, km=query.radius_km)
+            message = t_easy("results.none_max_radius", lang, easy, km=query.radius_km)
             if query.has_filters:
-                message += " " + t("results.remove_filters", lang)
+                message += " " + t_easy("results.remove_filters", lang, easy)
         elif query.language:
-            message = t("results.none_language", lang, language=spoken)
+            message = t_easy("results.none_language", lang, easy, language=spoken)
         else:
             message = t_easy("finder.none_in_radius", lang, easy)
         st.info(message, icon=":material/info:")
     shown = results if unknown is None else pd.concat([results, unknown])
-    tab_list, tab_map = finder_tabs(lang)
+    tab_list, tab_map = finder_tabs(lang, easy)
     with tab_list:
         result_cards(results, query, lang)
         if unknown is not None and len(unknown):

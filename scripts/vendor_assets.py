@@ -6,7 +6,8 @@ Run from anywhere::
     python scripts/vendor_assets.py --no-install   # copy from an existing node_modules/
 
 Only the files the map pages need are copied (Leaflet, Leaflet.markercluster, jQuery,
-Leaflet.awesome-markers), each next to its licence file, plus ``static/vendor/VERSIONS.json``.
+Leaflet.awesome-markers) and the Ethiopic subset of Noto Sans Ethiopic (the Tigrinya UI's
+script, ``ui/fonts.py``), each next to its licence file, plus ``static/vendor/VERSIONS.json``.
 Files are copied byte for byte. The result is committed, so the app starts without npm;
 ``geo.maps.use_local_assets`` points folium at these files (served by Streamlit at
 ``/app/static/vendor/``).
@@ -58,7 +59,16 @@ FILES: dict[str, list[tuple[str, str]]] = {
         ("dist/images/markers-shadow@2x.png", "images/markers-shadow@2x.png"),
         ("LICENSE", "LICENSE"),
     ],
+    # Ge'ez script for the Tigrinya UI (SIL OFL 1.1): the ethiopic subset only, regular and
+    # bold woff2; loaded by ui/fonts.py only when the UI language is Tigrinya.
+    "@fontsource/noto-sans-ethiopic": [
+        ("files/noto-sans-ethiopic-ethiopic-400-normal.woff2", "ethiopic-400.woff2"),
+        ("files/noto-sans-ethiopic-ethiopic-700-normal.woff2", "ethiopic-700.woff2"),
+        ("LICENSE", "LICENSE"),
+    ],
 }
+#: Folder in static/vendor/ of a package whose npm name is no good path (a scope).
+TARGET_DIR: dict[str, str] = {"@fontsource/noto-sans-ethiopic": "noto-sans-ethiopic"}
 
 
 def npm_install() -> None:
@@ -80,7 +90,7 @@ def copy_assets() -> dict[str, str]:
         meta = json.loads((pkg_dir / "package.json").read_text(encoding="utf-8"))
         versions[package] = meta["version"]
         for src, dst in files:
-            target = VENDOR / package / dst
+            target = VENDOR / TARGET_DIR.get(package, package) / dst
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(pkg_dir / src, target)
     (VENDOR / "VERSIONS.json").write_text(

@@ -19,7 +19,7 @@ from i18n import (
     t,
     tn,
 )
-from i18n.localedata import plural_categories
+from i18n.localedata import numbering_system, plural_categories
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -175,3 +175,37 @@ def test_validation_messages_have_one_german_source_and_english_text():
         assert f"validate.{code}" in catalogue("en")
     assert t("validate.unknown_postcode", "ar", value="99999") == (
         "The postcode “99999” does not exist in Lower Saxony.")  # fmt: skip
+
+
+#: Parts of a text whose Western digits are not the UI language's own: {placeholders}, URLs
+#: and `code` (a value the visitor types into a file, e.g. a district key).
+_NOT_PROSE = re.compile(r"\{[^{}]*\}|https?://\S+|`[^`]*`")
+#: Digits that are part of a Latin-script name or code keep them (VG250, UTF-8, A4, 2SFCA,
+#: § 9a); the words of a longer name are joined by no-break spaces ("EN 301 549", a German
+#: postal address), so the name is one word here.
+_LATIN_NAME = re.compile(r"[^ \t\n]*[A-Za-z][^ \t\n]*")
+
+
+def _texts(entry) -> list[str]:
+    return list(entry.values()) if isinstance(entry, dict) else [entry]
+
+
+@pytest.mark.parametrize("lang", sorted(c for c in LANGUAGES if numbering_system(c) != "latn"))
+def test_catalogue_texts_write_the_languages_own_digits(lang):
+    """Persian and Pashto write Extended Arabic-Indic digits (i18n.localedata.NUMBERING): no
+    Western digit in a text outside placeholders, URLs, code and Latin-script names."""
+    western = {}
+    for key, entry in catalogue(lang).items():
+        for text in _texts(entry):
+            prose = _LATIN_NAME.sub("", _NOT_PROSE.sub("", text))
+            if re.search(r"[0-9]", prose):
+                western[key] = re.findall(r"\S*[0-9]\S*", prose)
+    assert not western
+
+
+def test_the_digit_rule_sees_western_digits():
+    """The rule above flags a number in prose and lets names, placeholders and URLs be."""
+    prose = "مادهٔ 13 GDPR"
+    assert re.search(r"[0-9]", _LATIN_NAME.sub("", _NOT_PROSE.sub("", prose)))
+    ok = "{n} VG250 UTF-8 EN\u00a0301\u00a0549 https://x.de/1 `03101` ۱۳"
+    assert not re.search(r"[0-9]", _LATIN_NAME.sub("", _NOT_PROSE.sub("", ok)))

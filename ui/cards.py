@@ -31,9 +31,11 @@ def kind_label(kind: object, lang: str) -> str:
     return t(f"kind.{kind}", lang) if kind in KIND_IDS else ""
 
 
-def precision_label(precision: object, lang: str) -> str:
+def precision_label(precision: object, lang: str, easy: bool = False) -> str:
     """How exactly an offer is placed; "" for an exact address or an unknown value."""
-    return t(f"precision.{precision}", lang) if precision in ("postcode", "place") else ""
+    if precision not in ("postcode", "place"):
+        return ""
+    return t_easy(f"precision.{precision}", lang, easy)
 
 
 def _place_name(row: pd.Series) -> str:
@@ -131,7 +133,7 @@ def _address(row: pd.Series, lang: str) -> str:
 SAME_PLACE_KM = 1.0
 
 
-def _distance(row: pd.Series, lang: str) -> str:
+def _distance(row: pd.Series, lang: str, easy: bool = False) -> str:
     """The distance line as HTML: "2,3 km", "ca. 2,3 km" (placed at the postcode), or for
     an office located only by its place "in Göttingen" (the German place name marked
     ``lang="de"``) and, when that place is not the searched one, "ca. 13,0 km"."""
@@ -141,14 +143,16 @@ def _distance(row: pd.Series, lang: str) -> str:
     if row.get("precision") == "place" and place:
         place_html = f'<span lang="de" dir="auto">{escape(place)}</span>'
         if not has_km or float(km) < SAME_PLACE_KM:
-            return escape(t("results.in_place", lang, place="\x00")).replace("\x00", place_html)
-        text = t("results.in_place_km", lang, place="\x00", km=format_km(float(km), lang))
+            text = t_easy("results.in_place", lang, easy, place="\x00")
+            return escape(text).replace("\x00", place_html)
+        text = t_easy("results.in_place_km", lang, easy, place="\x00",
+                      km=format_km(float(km), lang))  # fmt: skip
         return escape(text).replace("\x00", place_html)
     if not has_km:
         return ""
-    key = "card.distance_approx" if precision_label(row.get("precision"), lang) else (
+    key = "card.distance_approx" if precision_label(row.get("precision"), lang, easy) else (
         "card.distance")  # fmt: skip
-    return escape(t(key, lang, km=format_km(float(km), lang)))
+    return escape(t_easy(key, lang, easy, km=format_km(float(km), lang)))
 
 
 def _hours(row: pd.Series, lang: str, easy: bool = False) -> str:
@@ -202,7 +206,7 @@ def card_html(row: pd.Series, lang: str, *, selected: bool = False, easy: bool =
     parts = [f'<article class="{css}">', f'<h3 lang="de" dir="auto">{name}</h3>']
     if org and org != row.get("name"):
         parts.append(f'<p class="atlas-muted" lang="de" dir="auto">{escape(org)}</p>')
-    head = " · ".join(x for x in (_distance(row, lang), kind) if x)
+    head = " · ".join(x for x in (_distance(row, lang, easy), kind) if x)
     if head:
         parts.append(f"<p><strong>{head}</strong></p>")
     about = kind_about(row.get("kind"), lang, easy)
@@ -212,37 +216,39 @@ def card_html(row: pd.Series, lang: str, *, selected: bool = False, easy: bool =
     if address:
         # an office placed at its place's centre is said so by the distance line
         position = "" if row.get("precision") == "place" else escape(
-            precision_label(row.get("precision"), lang))  # fmt: skip
+            precision_label(row.get("precision"), lang, easy))  # fmt: skip
         if position:
             position = f' <span class="atlas-muted">({position})</span>'
         parts.append(f'<p><span lang="de" dir="auto">{address}</span>{position}</p>')
     languages = row.get("languages") or ()
-    langs = ", ".join(language_name(c, lang) for c in languages) or t("card.unknown", lang)
-    parts.append(f"<p>{escape(t('card.languages', lang))}: {escape(langs)}</p>")
+    langs = ", ".join(language_name(c, lang) for c in languages) or t_easy(
+        "card.unknown", lang, easy)  # fmt: skip
+    parts.append(f"<p>{escape(t_easy('card.languages', lang, easy))}: {escape(langs)}</p>")
     hours_label = escape(t_easy("card.hours", lang, easy))
     parts.append(f"<p>{hours_label}:<br>{_hours(row, lang, easy)}</p>")
     access = row.get("accessibility") if row.get("accessibility") in ACCESS else "unknown"
-    access_text = t(f"card.access_{access}", lang)  # its note: in the German line
+    access_text = t_easy(f"card.access_{access}", lang, easy)  # its note: in the German line
     access_label = escape(t_easy("card.accessibility", lang, easy))
     parts.append(f"<p>{access_label}: {escape(access_text)}</p>")
     german = _german_line(row, lang)
     if german:
         parts.append(german)
-    parts.append(_actions(row, lang))
+    parts.append(_actions(row, lang, easy))
     if routes.placement(row) == "place":
-        parts.append(f'<p class="atlas-muted">{escape(t("results.place_only", lang))}</p>')
+        place_only = escape(t_easy("results.place_only", lang, easy))
+        parts.append(f'<p class="atlas-muted">{place_only}</p>')
     parts.append(_source(row, lang, easy))
     parts.append("</article>")
     return "\n".join(parts)
 
 
-def _actions(row: pd.Series, lang: str) -> str:
+def _actions(row: pd.Series, lang: str, easy: bool = False) -> str:
     links = []
     phone = row.get("phone")
     href = tel_href(phone) if phone else None
     if href:
         shown = phones.display_phone(phone, lang)  # national format; the link dials E.164
-        label = t("card.call", lang, number=localize_digits(digits_label(shown), lang))
+        label = t_easy("card.call", lang, easy, number=localize_digits(digits_label(shown), lang))
         links.append(_link(href, f"☎ {shown}", label=label, external=False, ltr=True,
                            data_lang="de"))  # the number stays as written: German data
     elif phone and str(phone).strip():
@@ -251,13 +257,14 @@ def _actions(row: pd.Series, lang: str) -> str:
         links.append(f'<span class="atlas-phone" dir="ltr" lang="de">☎ {escape(shown)}</span>')
     email = row.get("email")
     if email and re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[a-zA-Z]{2,}", email):
-        links.append(_link(f"mailto:{email}", t("card.email", lang), external=False))
+        links.append(_link(f"mailto:{email}", t_easy("card.email", lang, easy), external=False))
     website = safe_url(row.get("website"))
     if website:
-        links.append(_link(website, t("card.website", lang)))
+        links.append(_link(website, t_easy("card.website", lang, easy)))
     route = routes.route_url(row)
     if route:
-        links.append(_link(route, t("card.route", lang), label=t("card.route_label", lang)))
+        links.append(_link(route, t_easy("card.route", lang, easy),
+                           label=t_easy("card.route_label", lang, easy)))  # fmt: skip
     return f'<p class="atlas-actions">{"".join(links)}</p>' if links else ""
 
 
@@ -275,7 +282,7 @@ def _source(row: pd.Series, lang: str, easy: bool = False) -> str:
         bits.append(f"{stand}: {escape(source_date)}")
     verified_on = format_date(row.get("assured_date"), lang)
     if row.get("verification") == "verified" and verified_on:
-        bits.append(escape(t("card.verified_on", lang, date=verified_on)))
+        bits.append(escape(t_easy("card.verified_on", lang, easy, date=verified_on)))
     elif row.get("verification") != "verified":
         bits.append(escape(t_easy("map.unverified", lang, easy)))
     return f'<p class="atlas-muted">{" · ".join(bits)}</p>' if bits else ""

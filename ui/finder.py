@@ -19,7 +19,7 @@ from directory.filters import MAX_QUERY_LENGTH
 from directory.finder import FinderQuery
 from geo import maps
 from geo.boundaries import load_districts
-from i18n import DEFAULT_LANGUAGE, t, t_easy, tn_easy
+from i18n import DEFAULT_LANGUAGE, t_easy, tn_easy
 from ui.blocks import escape_markdown
 from ui.cards import CARD_CSS, card_html
 from ui.filters import param_widget, put_in_url, read_widgets, set_widgets, widget_key
@@ -162,16 +162,16 @@ def select(service_id: str | None) -> None:
     write_url(query)
 
 
-def show_on_map(service_id: str, lang: str) -> None:
+def show_on_map(service_id: str, lang: str, easy: bool = False) -> None:
     """"Show on map": select the offer and switch to the map tab (its popup opens there)."""
     select(service_id)
-    st.session_state[TAB_KEY] = t("finder.tab_map", lang)
+    st.session_state[TAB_KEY] = t_easy("finder.tab_map", lang, easy)
 
 
-def finder_tabs(lang: str):
+def finder_tabs(lang: str, easy: bool = False):
     """The list and map tabs; their state is kept so "show on map" can switch tabs."""
-    labels = [t("finder.tab_list", lang), t("finder.tab_map", lang)]
-    if st.session_state.get(TAB_KEY) not in (None, *labels):  # the UI language changed
+    labels = [t_easy("finder.tab_list", lang, easy), t_easy("finder.tab_map", lang, easy)]
+    if st.session_state.get(TAB_KEY) not in (None, *labels):  # the UI language changed (or ls)
         del st.session_state[TAB_KEY]
     return st.tabs(labels, key=TAB_KEY, on_change="rerun")
 
@@ -195,7 +195,7 @@ def result_cards(results: pd.DataFrame, query: FinderQuery, lang: str) -> None:
         chosen = row["service_id"] == query.selected
         st.html(card_html(row, lang, selected=chosen, easy=easy))
         st.button(t_easy("finder.show_on_map", lang, easy), key=f"show_{i}_{row['service_id']}",
-                  on_click=show_on_map, args=(row["service_id"], lang))  # fmt: skip
+                  on_click=show_on_map, args=(row["service_id"], lang, easy))  # fmt: skip
     if len(results) > limit:
         more = min(PAGE_SIZE, len(results) - limit)
         st.button(tn_easy("finder.more", more, lang, easy), key="finder_more",
@@ -205,16 +205,16 @@ def result_cards(results: pd.DataFrame, query: FinderQuery, lang: str) -> None:
 def unknown_language_cards(unknown: pd.DataFrame, query: FinderQuery, lang: str, spoken: str,
                            *, beyond: bool) -> None:  # fmt: skip
     """The nearest offers whose languages are unknown, under their own heading."""
-    st.subheader(t("results.unknown_heading", lang, language=spoken))
-    st.caption(t("results.unknown_note", lang, language=spoken))
+    easy = query.easy
+    st.subheader(t_easy("results.unknown_heading", lang, easy, language=spoken))
+    st.caption(t_easy("results.unknown_note", lang, easy, language=spoken))
     if beyond:
-        st.caption(t("results.unknown_beyond", lang))
+        st.caption(t_easy("results.unknown_beyond", lang, easy))
     st.html(CARD_CSS)
     for i, (_, row) in enumerate(unknown.iterrows()):
-        st.html(card_html(row, lang, selected=row["service_id"] == query.selected,
-                          easy=query.easy))
-        st.button(t("finder.show_on_map", lang), key=f"unknown_{i}_{row['service_id']}",
-                  on_click=show_on_map, args=(row["service_id"], lang))  # fmt: skip
+        st.html(card_html(row, lang, selected=row["service_id"] == query.selected, easy=easy))
+        st.button(t_easy("finder.show_on_map", lang, easy), key=f"unknown_{i}_{row['service_id']}",
+                  on_click=show_on_map, args=(row["service_id"], lang, easy))  # fmt: skip
 
 
 def zoom_for(radius_km: int) -> int:
@@ -237,7 +237,7 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
     m = maps.base_map(center=(point.lat, point.lon), zoom=zoom_for(query.radius_km))
     maps.add_district_outlines(m, load_districts())
     chosen_at = np.flatnonzero((results["service_id"] == query.selected).to_numpy())
-    popups = popup_frame(results, lang)
+    popups = popup_frame(results, lang, query.easy)
     # the finder names kinds in plain words on the map too (the popups of planners' maps keep
     # the programme's names)
     popups = popups.assign(kind_label=[kind_name(k, lang, query.easy) for k in popups["kind"]])
@@ -249,7 +249,7 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
     )  # fmt: skip
     folium.CircleMarker(
         [point.lat, point.lon], radius=9, color="#b00020", weight=3, fill=True,
-        fill_opacity=0.9, tooltip=t("finder.searched_point", lang),
+        fill_opacity=0.9, tooltip=t_easy("finder.searched_point", lang, query.easy),
     ).add_to(m)  # fmt: skip
     # Rings for the searched point and the selected offer in a pane above the clusters
     # (a cluster icon would hide them); not clickable, so clusters stay clickable.
@@ -259,7 +259,7 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
     for _, row in chosen.iterrows():
         _ring(m, (row["lat"], row["lon"]), radius=16, color="#0b5cad", weight=4)
         m.location = [row["lat"], row["lon"]]
-    st.caption(t("finder.map_label", lang))
+    st.caption(t_easy("finder.map_label", lang, query.easy))
     out = st_folium(m, key="finder_map", height=460, use_container_width=True,
                     returned_objects=["last_object_clicked", "last_object_clicked_tooltip",
                                       "last_object_clicked_count"])  # fmt: skip
@@ -282,16 +282,16 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
             st.rerun()
     here = results[results["service_id"].isin(st.session_state.get(HERE_KEY, ()))]
     if len(here) > 1:
-        offices_here(here, lang)
+        offices_here(here, lang, query.easy)
     if len(chosen):
         st.html(CARD_CSS + card_html(chosen.iloc[0], lang, selected=True, easy=query.easy))
 
 
-def offices_here(here: pd.DataFrame, lang: str) -> None:
+def offices_here(here: pd.DataFrame, lang: str, easy: bool = False) -> None:
     """The offices of a tapped cluster at one point (e.g. one building), one button each:
     a tap selects the office (its card shows below the map)."""
     with st.container(key="finder_here"):
-        st.subheader(t("results.cluster_list", lang))
+        st.subheader(t_easy("results.cluster_list", lang, easy))
         for i, (_, row) in enumerate(here.iterrows()):
             st.button(escape_markdown(str(row.get("name") or "")), key=f"here_{i}",
                       on_click=select, args=(row["service_id"],), width="stretch")  # fmt: skip

@@ -14,7 +14,7 @@ import math
 import streamlit as st
 
 from geo.geocode import nearest_postcode
-from i18n import t
+from i18n import t_easy
 
 KEY = "near_me"
 _NOTICE = "_near_me_notice"
@@ -83,11 +83,13 @@ def _on_error() -> None:
     st.session_state[_NOTICE] = str(getattr(st.session_state.get(KEY), "error", "unavailable"))
 
 
-def near_me_button(lang: str, on_postcode) -> None:
-    """Render the "near me" button; ``on_postcode(plz)`` runs when a position arrived."""
+def near_me_button(lang: str, on_postcode, easy: bool = False) -> None:
+    """Render the "near me" button; ``on_postcode(plz)`` runs when a position arrived
+    (``easy``: its texts in German Leichte Sprache)."""
     _component(
         key=KEY,
-        data={"label": t("finder.near_me", lang), "waiting": t("finder.near_me_waiting", lang)},
+        data={"label": t_easy("finder.near_me", lang, easy),
+              "waiting": t_easy("finder.near_me_waiting", lang, easy)},
         on_position_change=lambda: _on_position(on_postcode),
         on_error_change=_on_error,
     )
@@ -96,4 +98,4 @@ def near_me_button(lang: str, on_postcode) -> None:
         key = {"outside": "finder.near_me_outside", "denied": "finder.near_me_denied"}.get(
             notice, "finder.near_me_unavailable"
         )
-        st.warning(t(key, lang), icon=":material/location_off:")
+        st.warning(t_easy(key, lang, easy), icon=":material/location_off:")

@@ -11,12 +11,13 @@ from streamlit_folium import st_folium
 from directory import phones
 from geo import maps, netmap
 from geo.boundaries import load_districts
-from i18n import t
+from i18n import t, t_easy
 from ui.cards import kind_label
 
 
-def popup_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Add the translated popup lines (kind, address, position, source) to ``frame``."""
+def popup_frame(frame: pd.DataFrame, lang: str, easy: bool = False) -> pd.DataFrame:
+    """Add the translated popup lines (kind, address, position, source) to ``frame``
+    (``easy``: in German Leichte Sprache, the finder's ``ls=1``)."""
     if frame.empty:
         return frame.assign(kind_label=[], address=[], position=[], status=[], call=[],
                             call_text=[])
@@ -30,9 +31,9 @@ def popup_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         if row.get("is_demo"):
             return t("map.demo", lang)
         date = row.get("source_date") or "–"
-        text = f"{t('map.source_date', lang)}: {date}"
+        text = f"{t_easy('map.source_date', lang, easy)}: {date}"
         if row.get("verification") == "unverified":
-            text += f" · {t('map.unverified', lang)}"
+            text += f" · {t_easy('map.unverified', lang, easy)}"
         return text
 
     phone = frame["phone"] if "phone" in frame else pd.Series(None, index=frame.index)
@@ -42,7 +43,8 @@ def popup_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         kind_label=frame["kind"].map(lambda k: kind_label(k, lang)),
         address=frame.apply(address, axis=1),
         position=frame["precision"].map(
-            lambda p: f"{t('map.precision', lang)}: {t(f'precision.{p}', lang)}"
+            lambda p: f"{t_easy('map.precision', lang, easy)}: "
+            f"{t_easy(f'precision.{p}', lang, easy)}"
             if p in ("address", "postcode", "place") else ""
         ),
         status=frame.apply(status, axis=1),

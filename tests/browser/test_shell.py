@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -14,6 +15,7 @@ from i18n import LANGUAGES, catalogue, t
 from i18n.localedata import NUMBERING
 from tests.browser.axe import axe_violations, blocking, describe
 from tests.browser.conftest import PHONE, _new_page, screenshot, wait_for_app
+from ui.fonts import FAMILY, FONT_LANGUAGES
 
 ACCEPT = {"ar": "ar-SY,ar;q=0.9,en;q=0.5", "fa": "fa-IR,fa;q=0.9,en-US;q=0.6",
           "uk": "uk-UA,uk;q=0.9,ru;q=0.8,en;q=0.5", "de": "de-DE,de;q=0.9,en;q=0.8"}  # fmt: skip
@@ -211,7 +213,9 @@ def test_axe_finder_in_every_language(browser, app_server, lang):
     """No serious or critical WCAG 2.1 AA finding on the finder with results (search box,
     filters, cards, tabs: the richest public page) in any UI language (parametrised over
     i18n.LANGUAGES: new languages are covered by adding them). The start page is checked in
-    de, fa, ro and ku by tests/browser/test_smoke.py."""
+    de, fa, ro and ku by tests/browser/test_smoke.py. The same page load checks the script
+    font: Tigrinya's vendored Ethiopic font is used in ti and downloaded in no other
+    language."""
     page = _new_page(browser, app_server, **PHONE)
     try:
         for path in (FINDER,):
@@ -221,8 +225,31 @@ def test_axe_finder_in_every_language(browser, app_server, lang):
             _wait_shell(page, lang)
             found = blocking(axe_violations(page))
             assert not found, f"{path} in {lang}:\n{describe(found)}"
+            _assert_script_font(page, lang)
+        page.atlas.assert_clean()  # also: no request leaves localhost
     finally:
         page.context.close()
+
+
+def _assert_script_font(page, lang: str) -> None:
+    """Tigrinya's Ge'ez text is drawn with the vendored Noto Sans Ethiopic (ui/fonts.py),
+    fetched from the app itself (regular and bold); no other language downloads it."""
+    fonts = [u for u in page.atlas.requests if "noto-sans-ethiopic" in u]
+    if lang not in FONT_LANGUAGES:
+        assert not fonts, fonts
+        return
+    page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=SLOW)
+    faces = page.evaluate(
+        "f => [...document.fonts].filter(x => x.family.includes(f)).map(x => [x.weight, x.status])",
+        FAMILY,
+    )
+    assert ["400", "loaded"] in faces and ["700", "loaded"] in faces, faces
+    heading = page.locator("[data-testid=stMain] h1").first
+    assert heading.inner_text() == t("finder.title", lang)
+    assert FAMILY in heading.evaluate("el => getComputedStyle(el).fontFamily")
+    assert page.evaluate("f => document.fonts.check(`16px '${f}'`, 'ትግርኛ')", FAMILY)
+    fonts = [u for u in page.atlas.requests if "noto-sans-ethiopic" in u]
+    assert fonts and {urlsplit(u).hostname for u in fonts} <= {"127.0.0.1", "localhost"}
 
 
 def test_streamlit_drop_down_and_upload_texts_in_the_ui_language(browser, app_server):
