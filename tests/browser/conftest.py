@@ -49,6 +49,10 @@ STARTUP_TIMEOUT_S = 90
 # ``/info/_stcore/health`` and ``/info/_stcore/host-config`` to find its base URL; those
 # 404s are expected and ignored (only there: a 404 at the root is still an error).
 EXPECTED_404 = re.compile(r"^https?://[^/]+/[^?#]+/_stcore/(?:health|host-config)(?:\?.*)?$")
+# A rerun that draws a component (the map) anew replaces its iframe; if the old frame's
+# document was still loading, the browser aborts that request. Nothing failed for the
+# visitor, so only this abort of a component's own page is not counted as an error.
+SUPERSEDED_FRAME = re.compile(r"^https?://[^/]+/component/[\w.]+/index\.html(?:\?.*)?$")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -202,7 +206,10 @@ def _new_page(browser, app_server, **context_options):
     )
     context.on(
         "requestfailed",
-        lambda req: log.http_errors.append(f"failed {req.url} ({req.failure})"),
+        lambda req: (
+            not (req.failure == "net::ERR_ABORTED" and SUPERSEDED_FRAME.match(req.url))
+            and log.http_errors.append(f"failed {req.url} ({req.failure})")
+        ),
     )
     pg = context.new_page()
     pg.on("console", lambda msg: _record_console(log, msg))
