@@ -772,8 +772,11 @@ class CheckMemo:
         self._answers: dict[tuple, Any] = {}
 
     def __call__(self, check: Any, *args: Any) -> Any:
+        types = tuple(map(type, args))
+        key = (check, types,
+               tuple(tuple(a) if type(a) is list else a for a in args) if list in types
+               else args)  # fmt: skip
         try:
-            key = (check, *((type(a), tuple(a) if type(a) is list else a) for a in args))
             answer = self._answers.get(key, _UNKNOWN_ANSWER)
         except TypeError:  # unhashable (a dict, a list of lists)
             return check(*args)
@@ -782,15 +785,22 @@ class CheckMemo:
         return _copied(answer)
 
 
+#: values that are never changed in place (a memo hands them out as they are)
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), Problem})
+
+
 def _copied(value: Any) -> Any:
     """``value`` with every list and dict in it copied (tuples of results included)."""
-    if isinstance(value, list):
-        return [_copied(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _copied(v) for k, v in value.items()}
-    if type(value) is tuple:
-        return tuple(_copied(v) for v in value)
-    return value
+    cls = type(value)
+    if cls in _IMMUTABLE:
+        return value
+    if cls is tuple:
+        return tuple([_copied(v) for v in value])
+    if cls is list:
+        return [v if type(v) in _IMMUTABLE else _copied(v) for v in value]
+    if cls is dict:
+        return {k: v if type(v) in _IMMUTABLE else _copied(v) for k, v in value.items()}
+    return value  # e.g. a frozen Placement
 
 
 def _direct(check: Any, *args: Any) -> Any:

@@ -675,6 +675,14 @@ def _row_template(model: type[Base]) -> tuple[dict[str, Any], tuple[tuple[str, A
     return template, tuple(calls)
 
 
+@cache
+def _date_columns(model: type[Base]) -> tuple[str, ...]:
+    """The columns of ``model`` that hold dates or datetimes."""
+    return tuple(c.key for c in model.__table__.columns
+                 if getattr(c.type, "impl_instance", c.type).python_type
+                 in (dt.date, dt.datetime))  # fmt: skip
+
+
 def _full_row(model: type[Base], values: Mapping[str, Any], common: Mapping[str, Any]) -> dict:
     """Every column of a new ``model`` row: ``values``, the record stamps, column defaults."""
     template, calls = _row_template(model)
@@ -705,12 +713,16 @@ class _Inserts:
     def add(self, model: type[Base], **values: Any) -> None:
         self.rows[model].append(_full_row(model, values, self.common))
 
-    def _snapshot(self, row: dict[str, Any]) -> dict[str, Any]:
+    def _snapshot(self, model: type[Base], row: dict[str, Any]) -> dict[str, Any]:
         """The audit ``after`` of a new row: its columns, dates as ISO text (lists and dicts
         of new rows hold only text and numbers, cf. ``store._jsonable``)."""
         now, now_text = self.now, self._now_text
-        return {k: now_text if v is now else v.isoformat() if isinstance(v, dt.date) else v
-                for k, v in row.items()}  # fmt: skip
+        snap = dict(row)
+        for key in _date_columns(model):
+            value = snap[key]
+            if value is not None:
+                snap[key] = now_text if value is now else value.isoformat()
+        return snap
 
     def write(self, s: Session) -> None:
         """Insert what is buffered (in foreign-key order) and empty the buffers."""
@@ -724,7 +736,7 @@ class _Inserts:
                 audit = {"table_name": model.__tablename__, "action": "insert",
                          "actor": self.actor, "at": self.now, "before": None}  # fmt: skip
                 insert_rows(conn, AuditLog.__table__,
-                            [{"record_id": str(r["id"]), "after": self._snapshot(r)}
+                            [{"record_id": str(r["id"]), "after": self._snapshot(model, r)}
                              for r in chunk], common=audit)  # fmt: skip
 
 
