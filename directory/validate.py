@@ -786,21 +786,19 @@ class CheckMemo:
 
 
 #: values that are never changed in place (a memo hands them out as they are)
-_IMMUTABLE = frozenset({str, int, float, bool, type(None), Problem})
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), dt.date, Problem})
 
 
 def _copied(value: Any) -> Any:
     """``value`` with every list and dict in it copied (tuples of results included)."""
     cls = type(value)
-    if cls in _IMMUTABLE:
-        return value
-    if cls is tuple:
-        return tuple([_copied(v) for v in value])
+    if cls is tuple:  # an answer: (value, problems)
+        return tuple([v if type(v) in _IMMUTABLE else _copied(v) for v in value])
     if cls is list:
         return [v if type(v) in _IMMUTABLE else _copied(v) for v in value]
     if cls is dict:
         return {k: v if type(v) in _IMMUTABLE else _copied(v) for k, v in value.items()}
-    return value  # e.g. a frozen Placement
+    return value  # immutable, e.g. text or a frozen Placement
 
 
 def _direct(check: Any, *args: Any) -> Any:
