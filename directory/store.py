@@ -179,23 +179,23 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         return
     columns = [table.c[k] for k in names]
     procs = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
-    data: list[Iterable[Any]] = []
+    n = len(rows)
+    data: list[list[Any]] = []  # column by column
     for key, proc in zip(keys, procs, strict=False):
         values = [r[key] for r in rows]
         data.append(values if proc is None else [proc(v) for v in values])
-    for value, proc in zip(common.values(), procs[len(keys) :], strict=True):
-        data.append(repeat(value if proc is None else proc(value), len(rows)))
+    constants = [value if proc is None else proc(value)
+                 for value, proc in zip(common.values(), procs[len(keys) :], strict=True)]
     preparer = dialect.identifier_preparer
     target = f"{preparer.format_table(table)} ({', '.join(map(preparer.format_column, columns))})"
     if dialect.name == "sqlite":
+        params = zip(*data, *(repeat(value, n) for value in constants), strict=True)
         conn.exec_driver_sql(f"INSERT INTO {target} VALUES ({', '.join('?' * len(columns))})",
-                             list(zip(*data, strict=True)))  # fmt: skip
+                             list(params))  # fmt: skip
         return
-    buffer = io.StringIO()
-    for values in zip(*data, strict=True):
-        buffer.write("\t".join(map(_copy_text, values)))
-        buffer.write("\n")
-    buffer.seek(0)
+    cells = [*([_copy_text(v) for v in values] for values in data),
+             *(repeat(_copy_text(value), n) for value in constants)]  # fmt: skip
+    buffer = io.StringIO("".join("\t".join(line) + "\n" for line in zip(*cells, strict=True)))
     cursor = conn.connection.cursor()
     try:
         cursor.copy_expert(f"COPY {target} FROM STDIN", buffer)
@@ -203,16 +203,14 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         cursor.close()
 
 
-#: backslash escapes of PostgreSQL's COPY text format
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
 def _copy_text(value: Any) -> str:
-    """One value in PostgreSQL's ``COPY`` text format (after the column's bind processor)."""
+    """One value in PostgreSQL's ``COPY`` text format (after the column's bind processor):
+    ``\\N`` for NULL, backslash, newline, carriage return and tab escaped."""
+    if isinstance(value, str):
+        return (value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+                .replace("\t", "\\t"))  # fmt: skip
     if value is None:
         return "\\N"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, dt.date):  # also datetime: ISO 8601 with the offset
