@@ -184,8 +184,10 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     for key, proc in zip(keys, procs, strict=False):
         values = [r[key] for r in rows]
         data.append(values if proc is None else [proc(v) for v in values])
-    constants = [value if proc is None else proc(value)
-                 for value, proc in zip(common.values(), procs[len(keys) :], strict=True)]
+    constants = [
+        value if proc is None else proc(value)
+        for value, proc in zip(common.values(), procs[len(keys) :], strict=True)
+    ]
     preparer = dialect.identifier_preparer
     target = f"{preparer.format_table(table)} ({', '.join(map(preparer.format_column, columns))})"
     if dialect.name == "sqlite":

@@ -275,8 +275,10 @@ def test_insert_rows_stores_what_an_insert_stores(store: Store):
         conn.execute(insert(Location.__table__),
                      [{**r, **common, "id": "b" + r["id"]} for r in locations])  # fmt: skip
         insert_rows(conn, AuditLog.__table__, audits, common=audit_common)
-        conn.execute(insert(AuditLog.__table__),
-                     [{**r, **audit_common, "record_id": "b" + r["record_id"]} for r in audits])
+        conn.execute(
+            insert(AuditLog.__table__),
+            [{**r, **audit_common, "record_id": "b" + r["record_id"]} for r in audits],
+        )
         with pytest.raises(ValueError, match="version"):  # a column with a default left out
             insert_rows(conn, Location.__table__, [{"id": "x"}])
     fast = _raw(store, Location.__table__, [r["id"] for r in locations])
