@@ -309,9 +309,11 @@ def _table_records(headers: list[Any], rows: Iterable[list[Any]], first_line: in
     unmapped = {i: str(h) for i, h in enumerate(headers)
                 if i not in mapping and header_key(h)}  # fmt: skip
     parsed.table = (mapping, unmapped, parsed.format == "csv")
+    shared: dict[str, str] = {}  # memory: a short text that repeats is one object
     for n, row in enumerate(rows):
         if not any(not _blank(v) for v in row):
             continue
+        row = [shared.setdefault(v, v) if type(v) is str and len(v) <= 64 else v for v in row]
         line = first_line + n
         skip = _skip_reason(row, name_index, width)
         if skip is not None:
