@@ -757,8 +757,9 @@ class CheckMemo:
     kinds, lists of fields, postcodes and places. The checks :func:`check_offer` hands to a
     memo are pure functions of their arguments (the value, and the file's one
     :class:`GeoContext`), so each runs once per distinct argument; a remembered answer is
-    handed out as a copy (no list or dict is shared between rows). A value that cannot be a
-    key (a list of lists, a dict) is checked every time. The key holds each argument's type,
+    handed out as a copy (no list or dict of a cleaned value is shared between rows; the
+    problems, frozen, are). A value that cannot be a key (a list of lists, a dict) is checked
+    every time. The key holds each argument's type,
     so ``1``, ``1.0`` and ``True`` are different values, as they are to the checks.
 
     >>> memo = CheckMemo()
