@@ -415,6 +415,8 @@ def _key(text: str) -> str:
 
 def as_text(value: Any) -> str | None:
     """A cell value as stripped text; ``None`` for empty."""
+    if type(value) is str:  # the common case, first (called for every cell of an import)
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, float) and value != value:  # NaN
@@ -745,16 +747,83 @@ def check_number(name: str, value: Any) -> tuple[float | None, list[Problem]]:
 
 
 # -- the offer row -----------------------------------------------------------------------------
+_UNKNOWN_ANSWER = object()
+
+
+class CheckMemo:
+    """The answers of value checks, remembered per distinct value (for one file).
+
+    Coordinator sheets repeat values: 20,000 rows hold a few hundred distinct opening hours,
+    kinds, lists of fields, postcodes and places. The checks :func:`check_offer` hands to a
+    memo are pure functions of their arguments (the value, and the file's one
+    :class:`GeoContext`), so each runs once per distinct argument; a remembered answer is
+    handed out as a copy (no list or dict of a cleaned value is shared between rows; the
+    problems, frozen, are). A value that cannot be a key (a list of lists, a dict) is checked
+    every time. The key holds each argument's type,
+    so ``1``, ``1.0`` and ``True`` are different values, as they are to the checks.
+
+    >>> memo = CheckMemo()
+    >>> memo(check_fields, "bildung; bildung") == check_fields("bildung; bildung")
+    True
+    >>> memo(check_fields, "bildung; bildung")[0] is memo(check_fields, "bildung; bildung")[0]
+    False
+    """
+
+    def __init__(self) -> None:
+        self._answers: dict[tuple, Any] = {}
+
+    def __call__(self, check: Any, *args: Any) -> Any:
+        types = tuple(map(type, args))
+        key = (check, types,
+               tuple(tuple(a) if type(a) is list else a for a in args) if list in types
+               else args)  # fmt: skip
+        try:
+            answer = self._answers.get(key, _UNKNOWN_ANSWER)
+        except TypeError:  # unhashable (a dict, a list of lists)
+            return check(*args)
+        if answer is _UNKNOWN_ANSWER:
+            answer = self._answers[key] = check(*args)
+        return _copied(answer)
+
+
+#: values that are never changed in place (a memo hands them out as they are)
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), dt.date, Problem})
+
+
+def _copied(value: Any) -> Any:
+    """``value`` with every list and dict in it copied (tuples of results included)."""
+    cls = type(value)
+    if cls is tuple:  # an answer: (value, problems)
+        return tuple([v if type(v) in _IMMUTABLE else _copied(v) for v in value])
+    if cls is list:
+        return [v if type(v) in _IMMUTABLE else _copied(v) for v in value]
+    if cls is dict:
+        return {k: v if type(v) in _IMMUTABLE else _copied(v) for k, v in value.items()}
+    return value  # immutable, e.g. text or a frozen Placement
+
+
+def _direct(check: Any, *args: Any) -> Any:
+    """Run a check (no memo)."""
+    return check(*args)
+
+
 def check_offer(
-    flat: Mapping[str, Any], geo: GeoContext | None = None, *, use_default_geo: bool = True
+    flat: Mapping[str, Any],
+    geo: GeoContext | None = None,
+    *,
+    use_default_geo: bool = True,
+    memo: CheckMemo | None = None,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Clean one flat offer row and list its problems.
 
     ``geo`` defaults to :func:`default_geo` (pass ``use_default_geo=False`` to skip the
-    geographic checks entirely, e.g. without reference data).
+    geographic checks entirely, e.g. without reference data). ``memo`` (one per file and
+    ``geo``) remembers the checks of values that repeat between rows; the result is the same
+    with and without it.
     """
     if geo is None and use_default_geo:
         geo = default_geo()
+    run = memo if memo is not None else _direct
     probs: list[Problem] = []
     clean: dict[str, Any] = {}
 
@@ -767,29 +836,29 @@ def check_offer(
     take("name", check_text("name", flat.get("name"), required=True))
     # an unknown operator stays empty (never a made-up name such as "unbekannt")
     take("organization", check_text("organization", flat.get("organization")))
-    take("kind", check_kind(flat.get("kind")))
+    take("kind", run(check_kind, flat.get("kind")))
     for key in ("description", "street", "city", "accessibility_note", "source_date",
                 "geocode_note"):  # fmt: skip
         take(key, check_text(key, flat.get(key)))
-    take("fields", check_fields(flat.get("fields")))
-    take("target_groups", check_target_groups(flat.get("target_groups")))
-    take("languages", check_languages(flat.get("languages")))
-    take("postal_code", check_postcode(flat.get("postal_code"), geo))
-    take("phone", check_phone(flat.get("phone")))
+    take("fields", run(check_fields, flat.get("fields")))
+    take("target_groups", run(check_target_groups, flat.get("target_groups")))
+    take("languages", run(check_languages, flat.get("languages")))
+    take("postal_code", run(check_postcode, flat.get("postal_code"), geo))
+    take("phone", run(check_phone, flat.get("phone")))
     take("email", check_email(flat.get("email")))
     take("website", check_url("website", flat.get("website")))
     take("source_url", check_url("source_url", flat.get("source_url")))
-    take("opening_hours", check_hours(flat.get("opening_hours")))
-    take("accessibility", check_accessibility(flat.get("accessibility")))
+    take("opening_hours", run(check_hours, flat.get("opening_hours")))
+    take("accessibility", run(check_accessibility, flat.get("accessibility")))
     take("status", check_enum("status", flat.get("status"), SERVICE_STATUSES, "active",
                               _STATUS_DE, "bad_status"))  # fmt: skip
     take("verification", check_enum("verification", flat.get("verification"),
                                     VERIFICATION_STATES, "unverified", _VERIFICATION_DE,
                                     "bad_verification"))  # fmt: skip
-    take("assured_date", check_date("assured_date", flat.get("assured_date")))
+    take("assured_date", run(check_date, "assured_date", flat.get("assured_date")))
     take("demo", check_flag("demo", flat.get("demo")))
     take("editorial_note", check_text("editorial_note", flat.get("editorial_note")))
-    take("source_kind", check_source_kind(flat.get("source_kind")))
+    take("source_kind", run(check_source_kind, flat.get("source_kind")))
 
     precision = as_text(flat.get("precision"))
     if precision is not None and precision.casefold() not in GEOCODE_PRECISIONS:
@@ -818,7 +887,7 @@ def check_offer(
         and not any(p.code in ("lat_range", "lon_range") for p in probs)
     ):
         probs.append(problem("latitude" if lat is None else "longitude", "coords_incomplete"))
-    _place(clean, lat, lon, geo, probs)
+    _place(clean, lat, lon, geo, probs, run)
     if (as_text(flat.get("district_status")) == "manual" and clean["district_ags"]
             and clean["district_ags"] == district):  # fmt: skip
         clean["district_status"] = "manual"  # a person's decision, kept as the file says
@@ -838,7 +907,7 @@ def check_source_kind(value: Any) -> tuple[str | None, list[Problem]]:
 
 
 def _place(clean: dict[str, Any], lat: float | None, lon: float | None,
-           geo: GeoContext | None, probs: list[Problem]) -> None:  # fmt: skip
+           geo: GeoContext | None, probs: list[Problem], run: Any = _direct) -> None:  # fmt: skip
     """Coordinates, precision and district by the one placement (:mod:`geo.gazetteer`).
 
     Without coordinates they are derived from the postcode or place (with a warning). A
@@ -853,7 +922,7 @@ def _place(clean: dict[str, Any], lat: float | None, lon: float | None,
             if not geo.inside(lat, lon):
                 probs.append(problem("latitude", "outside_area", lat=lat, lon=lon))
             else:
-                _take_district(clean, _placement_of_point(clean, lat, lon, geo), probs)
+                _take_district(clean, _placement_of_point(clean, lat, lon, geo, run), probs)
         clean["precision"] = clean["precision"] or "address"
         return
     clean["latitude"] = clean["longitude"] = None
@@ -864,7 +933,7 @@ def _place(clean: dict[str, Any], lat: float | None, lon: float | None,
         return
     if any(p.field == "postal_code" and p.is_error for p in probs):
         return
-    placed = geo.locate(postal_code=clean["postal_code"], city=clean["city"])
+    placed = run(_locate_place, geo, clean["postal_code"], clean["city"])
     if placed.latitude is None:
         clean["precision"] = None
         clean["geocode_note"] = clean["geocode_note"] or placed.note
@@ -880,11 +949,17 @@ def _place(clean: dict[str, Any], lat: float | None, lon: float | None,
     probs.append(problem("latitude", code, "warning", value=value))
 
 
-def _placement_of_point(clean: dict[str, Any], lat: float, lon: float, geo: GeoContext) -> Any:
+def _locate_place(geo: GeoContext, postal_code: str | None, city: str | None) -> Any:
+    """The placement of a postcode and place name (no coordinates)."""
+    return geo.locate(postal_code=postal_code, city=city)
+
+
+def _placement_of_point(clean: dict[str, Any], lat: float, lon: float, geo: GeoContext,
+                        run: Any = _direct) -> Any:  # fmt: skip
     """The placement of given coordinates: a postcode or place centroid (as exported with
     precision ``postcode``/``place``) keeps that placement's district and certainty."""
     if clean["precision"] in ("postcode", "place"):
-        derived = geo.locate(postal_code=clean["postal_code"], city=clean["city"])
+        derived = run(_locate_place, geo, clean["postal_code"], clean["city"])
         if (derived.precision == clean["precision"] and derived.latitude is not None
                 and abs(derived.latitude - lat) < 1e-5 and abs(derived.longitude - lon) < 1e-5):
             return derived

@@ -206,6 +206,6 @@ def neutralise(value: Any) -> Any:
 
 def unneutralise(value: Any) -> Any:
     """Undo :func:`neutralise` (remove exactly one leading apostrophe)."""
-    if isinstance(value, str) and _NEUTRALISED.match(value):
+    if isinstance(value, str) and value[:1] == "'" and _NEUTRALISED.match(value):
         return value[1:]
     return value

@@ -23,8 +23,8 @@ errors, so the preview's counts (new / changed / unchanged / refused) are always
 store changed since the preview (versions differ) and — by default, all or nothing — when the
 file has any refused row; with ``skip_errors=True`` it commits the valid rows only
 (:func:`refused_file` hands the others back in the file's own format, with the reason).
-New records are written with bulk ``INSERT``s and one audit row each, so the commit takes
-time linear in the number of rows.
+New records are written in bulk (:func:`directory.store.insert_rows`: ``COPY`` on PostgreSQL)
+with one audit row each, so the commit takes time linear in the number of rows.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Text, cast, delete, insert, select
+from sqlalchemy import JSON, Text, cast, delete, select
 from sqlalchemy.orm import Session
 
 from directory.io.columns import unneutralise
@@ -58,8 +58,8 @@ from directory.model import (
     ServiceAtLocation,
     utcnow,
 )
-from directory.store import Store, audit_row, snapshot
-from directory.validate import GeoContext, Problem, check_offer, default_geo
+from directory.store import Store, audit_row, insert_rows, snapshot
+from directory.validate import CheckMemo, GeoContext, Problem, check_offer, default_geo
 
 #: default size limit of an import file in MB; ``ATLAS_IMPORT_MAX_MB`` overrides it for the
 #: page and the CLI. Streamlit's upload limit ``server.maxUploadSize`` in
@@ -269,12 +269,13 @@ def build_preview(parsed: Parsed, label: str, *, store: Store | None = None,
     seen_names: dict[tuple[str, str], tuple[int, str | None]] = {}
     records, parsed.records = parsed.records, []
     row_geo = _prefetched(geo, records, parsed)
+    memo = CheckMemo()  # checks of values that repeat between rows run once
     for i, rec in enumerate(records):
         records[i] = None  # type: ignore[call-overload]  # freed as we go (memory)
         values, extra = record_values(rec, parsed)
         prep = prepare(values, extra, defaults=defaults, overrides=overrides.get(rec.line),
                        organization_column="organization" in prev.present)  # fmt: skip
-        data, probs = check_offer(prep.values, row_geo)
+        data, probs = check_offer(prep.values, row_geo, memo=memo)
         probs = list(rec.problems) + prep.problems + probs
         sid = data.get("id")
         if sid:
@@ -323,6 +324,10 @@ class _PrefetchedDistricts:
     def district(self, lat: float, lon: float) -> str | None:
         key = (lat, lon)
         return self._known[key][0] if key in self._known else self._geo.district(lat, lon)
+
+    def inside(self, lat: float, lon: float) -> bool:
+        # a point with a district is inside (GeoContext.inside); else ask the area
+        return self.district(lat, lon) is not None or self._geo.inside(lat, lon)
 
     def locate(self, **where: Any) -> Any:
         lat, lon = where.get("latitude"), where.get("longitude")
@@ -670,6 +675,14 @@ def _row_template(model: type[Base]) -> tuple[dict[str, Any], tuple[tuple[str, A
     return template, tuple(calls)
 
 
+@cache
+def _date_columns(model: type[Base]) -> tuple[str, ...]:
+    """The columns of ``model`` that hold dates or datetimes."""
+    return tuple(c.key for c in model.__table__.columns
+                 if getattr(c.type, "impl_instance", c.type).python_type
+                 in (dt.date, dt.datetime))  # fmt: skip
+
+
 def _full_row(model: type[Base], values: Mapping[str, Any], common: Mapping[str, Any]) -> dict:
     """Every column of a new ``model`` row: ``values``, the record stamps, column defaults."""
     template, calls = _row_template(model)
@@ -700,12 +713,16 @@ class _Inserts:
     def add(self, model: type[Base], **values: Any) -> None:
         self.rows[model].append(_full_row(model, values, self.common))
 
-    def _snapshot(self, row: dict[str, Any]) -> dict[str, Any]:
+    def _snapshot(self, model: type[Base], row: dict[str, Any]) -> dict[str, Any]:
         """The audit ``after`` of a new row: its columns, dates as ISO text (lists and dicts
         of new rows hold only text and numbers, cf. ``store._jsonable``)."""
         now, now_text = self.now, self._now_text
-        return {k: now_text if v is now else v.isoformat() if isinstance(v, dt.date) else v
-                for k, v in row.items()}  # fmt: skip
+        snap = dict(row)
+        for key in _date_columns(model):
+            value = snap[key]
+            if value is not None:
+                snap[key] = now_text if value is now else value.isoformat()
+        return snap
 
     def write(self, s: Session) -> None:
         """Insert what is buffered (in foreign-key order) and empty the buffers."""
@@ -715,12 +732,12 @@ class _Inserts:
             rows, self.rows[model] = self.rows[model], []
             for start in range(0, len(rows), _CHUNK):
                 chunk = rows[start : start + _CHUNK]
-                conn.execute(insert(model.__table__), chunk)
-                conn.execute(insert(AuditLog.__table__), [
-                    {"table_name": model.__tablename__, "record_id": str(r["id"]),
-                     "action": "insert", "actor": self.actor, "at": self.now, "before": None,
-                     "after": self._snapshot(r)}
-                    for r in chunk])  # fmt: skip
+                insert_rows(conn, model.__table__, chunk, common=self.common)
+                audit = {"table_name": model.__tablename__, "action": "insert",
+                         "actor": self.actor, "at": self.now, "before": None}  # fmt: skip
+                insert_rows(conn, AuditLog.__table__,
+                            [{"record_id": str(r["id"]), "after": self._snapshot(model, r)}
+                             for r in chunk], common=audit)  # fmt: skip
 
 
 def commit(store: Store, preview: Preview, actor: str, *,

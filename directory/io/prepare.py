@@ -69,8 +69,14 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_PLACEHOLDER_MAX = max(map(len, _PLACEHOLDERS))
+
+
 def _placeholder(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().casefold() in _PLACEHOLDERS
+    if not isinstance(value, str):
+        return False
+    text = value if len(value) <= _PLACEHOLDER_MAX else value.strip()  # most cells: longer
+    return len(text) <= _PLACEHOLDER_MAX and text.strip().casefold() in _PLACEHOLDERS
 
 
 def _remark_problem(column: str, value: str, remark: str, where: str = "description") -> Problem:

@@ -115,8 +115,12 @@ def record_values(rec: RawRecord, parsed: Parsed) -> tuple[dict[str, Any], dict[
         return rec.values, rec.extra
     mapping, unmapped, csv_guard = parsed.table
     row = rec.source
-    values = {c: (unneutralise(row[i]) if csv_guard else row[i]) if i < len(row) else None
-              for i, c in mapping.items()}  # fmt: skip
+    width = len(row)
+    values = {c: row[i] if i < width else None for i, c in mapping.items()}
+    if csv_guard:
+        for c, v in values.items():
+            if isinstance(v, str) and v[:1] == "'":
+                values[c] = unneutralise(v)
     extra = {h: row[i] for i, h in unmapped.items() if i < len(row) and not _blank(row[i])}
     return values, extra
 
@@ -231,7 +235,8 @@ def _skip_reason(row: list[Any], name_index: int | None,
     ("Landkreis Hildesheim", "Region Hannover:") in a table of three or more columns — as
     merged cells leave it above a group of rows. ``(code, the row's first text)`` or
     ``None``."""
-    filled = [(i, v) for i, v in enumerate(row) if not _blank(v)]
+    filled = [(i, v) for i, v in enumerate(row)
+              if v is not None and (not isinstance(v, str) or v.strip())]  # not _blank(v)
     if not filled:
         return None
     first = str(filled[0][1]).strip()
@@ -304,9 +309,11 @@ def _table_records(headers: list[Any], rows: Iterable[list[Any]], first_line: in
     unmapped = {i: str(h) for i, h in enumerate(headers)
                 if i not in mapping and header_key(h)}  # fmt: skip
     parsed.table = (mapping, unmapped, parsed.format == "csv")
+    shared: dict[str, str] = {}  # memory: a short text that repeats is one object
     for n, row in enumerate(rows):
         if not any(not _blank(v) for v in row):
             continue
+        row = [shared.setdefault(v, v) if type(v) is str and len(v) <= 64 else v for v in row]
         line = first_line + n
         skip = _skip_reason(row, name_index, width)
         if skip is not None:

@@ -229,3 +229,64 @@ def test_schema_upgrade_adds_missing_columns_and_keeps_data(engine):
     upgraded.create_schema()  # idempotent: opening again adds nothing, records no new version
     with upgraded.session() as s:
         assert sorted(s.scalars(select(SchemaVersion.version))) == [1, SCHEMA_VERSION]
+
+
+#: text that COPY's text format escapes or that a careless writer would change
+TRICKY = ["tab\there", "line\nbreak\r\n", "back\\slash \\N \\.", "", " ", ARABIC,
+          "„Zitat“ 'a' \"b\"", "\\", "null", "x" * 190]  # fmt: skip
+
+
+def _raw(store: Store, table, ids: list[str]) -> list[tuple]:
+    """Every column of ``ids`` as read back, JSON also as its stored text (``null`` ≠ NULL)."""
+    from sqlalchemy import JSON, Text, cast
+
+    cols = [c for c in table.columns if c.key != "id"]
+    json_cols = [cast(c, Text) for c in cols if isinstance(c.type, JSON)]
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(table.c.id, *cols, *json_cols).where(table.c.id.in_(ids))
+                            .order_by(table.c.id)).all()  # fmt: skip
+    return [tuple(r[1:]) for r in rows]
+
+
+def test_insert_rows_stores_what_an_insert_stores(store: Store):
+    """The bulk writer of the import (COPY on PostgreSQL, executemany on SQLite) stores the
+    same values as SQLAlchemy's INSERT: tricky text, JSON (None as JSON null), dates, flags."""
+    from sqlalchemy import insert
+
+    from directory.store import insert_rows
+
+    now = dt.datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=dt.UTC)
+    common = {"version": 1, "created_at": now, "created_by": "t", "updated_at": now,
+              "updated_by": "t"}  # fmt: skip
+    locations = [{"id": f"{i:03d}", "organization_id": None, "name": text, "address_1": text,
+                  "location_type": "physical", "postal_code": "37073", "city": text,
+                  "latitude": 52.1 + i / 7, "longitude": -0.0 if i == 0 else 9.5 + i,
+                  "geocode_precision": "place", "geocode_note": None, "district_ags": "03159",
+                  "district_status": None, "accessibility": "unknown", "accessibility_note": text,
+                  "opening_hours": None if i % 2 else {"slots": [], "note": text, "n": [1.5]},
+                  "is_demo": bool(i % 2), "retired_at": now if i % 3 == 0 else None}
+                 for i, text in enumerate(TRICKY)]  # fmt: skip
+    audits = [{"record_id": f"{i:03d}", "after": {"name": text, "at": now.isoformat()}}
+              for i, text in enumerate(TRICKY)]  # fmt: skip
+    audit_common = {"table_name": "location", "action": "insert", "actor": "t", "at": now,
+                    "before": None}  # fmt: skip
+    with store.engine.begin() as conn:
+        insert_rows(conn, Location.__table__, locations, common=common)
+        conn.execute(insert(Location.__table__),
+                     [{**r, **common, "id": "b" + r["id"]} for r in locations])  # fmt: skip
+        insert_rows(conn, AuditLog.__table__, audits, common=audit_common)
+        conn.execute(
+            insert(AuditLog.__table__),
+            [{**r, **audit_common, "record_id": "b" + r["record_id"]} for r in audits],
+        )
+        with pytest.raises(ValueError, match="version"):  # a column with a default left out
+            insert_rows(conn, Location.__table__, [{"id": "x"}])
+    fast = _raw(store, Location.__table__, [r["id"] for r in locations])
+    assert fast == _raw(store, Location.__table__, ["b" + r["id"] for r in locations])
+    assert [r[1] for r in fast] == TRICKY  # names as given
+    with store.engine.connect() as conn:
+        logged = conn.execute(select(AuditLog.record_id, AuditLog.after, AuditLog.before,
+                                     AuditLog.at).order_by(AuditLog.id)).all()  # fmt: skip
+    n = len(audits)
+    assert [r[1:] for r in logged[:n]] == [r[1:] for r in logged[n:]]
+    assert [r[1]["name"] for r in logged[:n]] == TRICKY and logged[0][3] == now

@@ -281,6 +281,7 @@ def test_prefetched_districts_agree_with_the_single_lookup(geo):
     for rec in parsed.records:
         lat, lon = float(rec.source[1]), float(rec.source[2])
         assert fast.district(lat, lon) == geo.district(lat, lon), (lat, lon)
+        assert fast.inside(lat, lon) == geo.inside(lat, lon), (lat, lon)
         # the placement of typed coordinates too: district and "district uncertain"
         assert fast.locate(latitude=lat, longitude=lon) == geo.locate(latitude=lat,
                                                                       longitude=lon), (lat, lon)

@@ -334,3 +334,23 @@ def test_bad_hsds_packages_are_refused_and_change_nothing(store, files, code):
     assert not preview.ok
     assert [p.code for p in preview.file_problems] == [code]
     assert snapshot_store(store) == before
+
+
+def test_bulk_import_audits_each_record_as_it_is_stored(store):
+    """New records go in bulk (COPY / executemany); the audit ``after`` of each is the
+    record as stored — what :meth:`Store.add` writes for one record."""
+    from sqlalchemy import select
+
+    from directory.model import AuditLog, Location, Organization, Phone, Service, ServiceAtLocation
+    from directory.store import snapshot
+
+    seed_good(store)
+    with store.session() as s:
+        inserts = s.scalars(select(AuditLog).where(AuditLog.action == "insert"))
+        after = {(a.table_name, a.record_id): a.after for a in inserts}
+        seen = 0
+        for model in (Organization, Service, Location, ServiceAtLocation, Phone):
+            for record in s.scalars(select(model)):
+                assert after[(model.__tablename__, record.id)] == snapshot(record)
+                seen += 1
+    assert seen == len(after) and seen >= 4 * 3
