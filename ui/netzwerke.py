@@ -25,6 +25,7 @@ from geo.boundaries import load_districts
 from geo.coverage import classes, density
 from geo.population import ATTRIBUTION, STATISTICS_YEAR
 from i18n import t
+from i18n.localedata import format_number
 from ui.filters import param_widget, put_in_url, set_widgets
 from ui.state import data_stamp, directory_store
 
@@ -361,7 +362,8 @@ def legend(query: NetworkQuery, ctx: Context, offers: pd.DataFrame, lang: str) -
         for i, b in enumerate(breaks):
             colour = netmap.DENSITY_COLOURS[min(i, len(netmap.DENSITY_COLOURS) - 1)]
             items.append((_swatch(colour, "solid"), esc(t("net.legend.range", lang,
-                                                         low=f"{lower:.1f}", high=f"{b:.1f}"))))
+                                                         low=format_number(lower, lang, "0.0"),
+                                                         high=format_number(b, lang, "0.0")))))
             lower = b
         items.append((_swatch(netmap.ZERO_COLOUR, "hatch"), esc(t("net.legend.zero", lang))))
     for layer in query.layers:

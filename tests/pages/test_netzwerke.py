@@ -4,6 +4,7 @@ the URL and the widgets, invalid URL values, and the one-click confirmation."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 
 import pytest
@@ -140,6 +141,15 @@ def test_density_legend_names_the_population_source(app):
     _open(app, ebene="dichte", feld="schule")
     assert "Landesamt für Statistik Niedersachsen" in _texts(app)
     assert "je 100.000" in _html(app) and "keine Angebote" in _html(app)
+    assert re.search(r"\d+,\d bis \d+,\d je 100\.000", _html(app))  # German decimal comma
+
+
+def test_density_legend_in_persian_digits(app):
+    _open(app, ebene="dichte", feld="schule", lang="fa")
+    legend = next(h.proto.body for h in app.get("html") if "atlas-legend" in h.proto.body)
+    text = re.sub(r"<[^>]*>", " ", legend)  # the legend's text, without its markup
+    assert re.search(r"[۰-۹]+٫[۰-۹] تا [۰-۹]+٫[۰-۹]", text), text
+    assert not re.search(r"[0-9]", text), text
 
 
 def test_layers_switch_on_and_off(app):
