@@ -92,14 +92,11 @@ def _median_ms(fn: Callable[[], object], repeat: int) -> float:
 def finder_view_map(results: pd.DataFrame, lat: float, lon: float, radius_km: int) -> folium.Map:
     """The map of ``ui.finder.finder_map`` for ``results`` (same geo.maps calls)."""
     from ui.finder import zoom_for
-    from ui.map import popup_frame
+    from ui.map import add_offers
 
     m = maps.base_map(center=(lat, lon), zoom=zoom_for(radius_km))
     maps.add_district_outlines(m, load_districts())
-    maps.add_offer_points(
-        m, popup_frame(results, LANG),
-        popup_fields=("name", "organization", "address", "kind_label", "position", "status"),
-    )  # fmt: skip
+    add_offers(m, results, LANG, plain_kinds=True, spiderfy_points=True, call_field="call")
     folium.CircleMarker([lat, lon], radius=9, color="#b00020", weight=3, fill=True,
                         fill_opacity=0.9, tooltip="Gesuchter Ort").add_to(m)  # fmt: skip
     return m
@@ -107,15 +104,11 @@ def finder_view_map(results: pd.DataFrame, lat: float, lon: float, radius_km: in
 
 def statewide_map(frame: pd.DataFrame) -> folium.Map:
     """All offers in one clustered layer (like ``ui.map.field_map`` for the whole state)."""
-    from ui.map import popup_frame
+    from ui.map import add_offers
 
     m = maps.base_map()
     maps.add_district_outlines(m, load_districts())
-    maps.add_offer_points(
-        m, popup_frame(frame, LANG),
-        popup_fields=("name", "organization", "address", "kind_label", "position", "status"),
-        color_by="kind_label",
-    )  # fmt: skip
+    add_offers(m, frame, LANG, color_by="kind_label")
     return m
 
 

@@ -37,8 +37,12 @@ import folium
 import folium.plugins
 import numpy as np
 import pandas as pd
+from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
+
+from i18n import direction
+from i18n.localedata import localize_digits
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -48,6 +52,7 @@ __all__ = [
     "NO_TILES_MAX_ZOOM",
     "OSM_ATTRIBUTION",
     "OSM_URL",
+    "MapLanguage",
     "OfferCluster",
     "TileConfig",
     "add_district_outlines",
@@ -247,10 +252,40 @@ def tile_layer_config(env: Mapping[str, str] | None = None) -> TileConfig:
 # --------------------------------------------------------------------------- base map
 
 
+class MapLanguage(MacroElement):
+    """The map document's language (its ``<html lang>``) and a scale bar that writes the
+    language's digits (Persian: ``۰-۹``). Added by :func:`base_map` with ``lang``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            document.documentElement.lang = {{ this.locale.lang|tojson }};
+            var digits = {{ this.locale.digits|tojson }};
+            var scale = L.control.scale();
+            if (digits) {
+                scale._updateScale = function (el, text, ratio) {
+                    L.Control.Scale.prototype._updateScale.call(this, el,
+                        text.replace(/[0-9]/g, function (x) { return digits[Number(x)]; }),
+                        ratio);
+                };
+            }
+            scale.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = "MapLanguage"
+        self.locale = _language(lang)
+
+
 def base_map(
     center: tuple[float, float] = NIEDERSACHSEN_CENTER,
     zoom: int = 7,
     tiles: TileConfig | None = None,
+    lang: str | None = None,
     **map_options: Any,
 ) -> folium.Map:
     """An empty map of Lower Saxony with the configured tiles and a scale bar.
@@ -261,6 +296,9 @@ def base_map(
     zoom : int, default 7
     tiles : TileConfig, optional
         Defaults to :func:`tile_layer_config` (environment).
+    lang : str, optional
+        The UI language: the map's document says it, the scale bar uses its digits
+        (:class:`MapLanguage`).
     **map_options
         Passed to :class:`folium.Map` (e.g. ``height="600px"``, ``prefer_canvas=True``).
 
@@ -279,9 +317,11 @@ def base_map(
         location=list(center),
         zoom_start=zoom,
         tiles=None,
-        control_scale=True,
+        control_scale=lang is None or _language(lang)["lang"] is None,
         **map_options,
     )
+    if not m.control_scale:
+        MapLanguage(lang).add_to(m)
     # The map's own maxZoom: marker clusters need one even without a tile layer.
     m.options["max_zoom"] = cfg.max_zoom
     if cfg.url is not None:
@@ -375,7 +415,7 @@ def add_district_outlines(
         feature["id"] = ags
         feature["properties"] = {
             "ags": ags,
-            "label": html.escape("" if _missing(label) else str(label)),
+            "label": _german_html(label),
             "hl": ags in highlighted,
         }
 
@@ -405,6 +445,15 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
+def _german_html(value: Any) -> str:
+    """A German name (data) as escaped HTML marked ``lang="de"``; "" if missing.
+
+    >>> _german_html("<b>Celle</b>")
+    '<span lang="de" dir="auto">&lt;b&gt;Celle&lt;/b&gt;</span>'
+    """
+    return "" if _missing(value) else f'<span lang="de" dir="auto">{html.escape(str(value))}</span>'
+
+
 class OfferCluster(folium.plugins.MarkerCluster):
     """One clustered layer of ``L.circleMarker`` points built in the browser from columns.
 
@@ -425,18 +474,25 @@ class OfferCluster(folium.plugins.MarkerCluster):
                 var c = d.codes[f];
                 return d.values[f][c === null ? i : c[i]];
             }
+            function shown(f, i) {  // German data (names, addresses) is marked as such
+                var v = text(f, i);
+                return v && d.german[f] ? '<span lang="de" dir="auto">' + v + "</span>" : v;
+            }
             function popup(layer) {
                 var i = layer.options.row, parts = [];
                 for (var f = 0; f < d.popup.length; f++) {
-                    var v = text(d.popup[f], i);
+                    var v = shown(d.popup[f], i);
                     if (v) { parts.push(f === 0 ? "<strong>" + v + "</strong>" : v); }
                 }
                 if (d.call !== null && d.call[i]) {  // tel: + E.164 (checked on the server)
                     parts.push('<a href="' + d.call[i] + '" dir="ltr" style="display:'
-                               + 'inline-block;min-height:44px;line-height:44px">\u260e '
-                               + d.call_text[i] + "</a>");
+                               + 'inline-block;min-height:44px;line-height:44px">'
+                               + '<span lang="de">\u260e ' + d.call_text[i] + "</span></a>");
                 }
-                return parts.join("<br>");
+                // in the UI language and its direction (Leaflet aligns popups left: start)
+                var body = parts.join("<br>");
+                return d.lang ? '<div lang="' + d.lang + '" dir="' + d.dir
+                                + '" style="text-align:start">' + body + "</div>" : body;
             }
             // A tapped marker spread out of its cluster (spiderfied) is reported to the page
             // at its office's position, not at the end of its leg (after its popup opened).
@@ -449,10 +505,19 @@ class OfferCluster(folium.plugins.MarkerCluster):
                     row: i, radius: 7, weight: 1.5, color: "#ffffff",
                     fillColor: d.palette[d.color[i] || 0], fillOpacity: 0.95
                 });
-                if (d.tooltip !== null) { mk.bindTooltip(text(d.tooltip, i)); }
+                if (d.tooltip !== null) { mk.bindTooltip(shown(d.tooltip, i)); }
                 mk.bindPopup(popup);
                 mk.on("click", atHome);
                 markers[i] = mk;
+            }
+            if (d.digits) {  // a cluster's count in the UI language's digits (Persian: ۰-۹)
+                cluster.options.iconCreateFunction = function (c) {
+                    var icon = cluster._defaultIconCreateFunction(c);
+                    icon.options.html = icon.options.html.replace(/[0-9]/g, function (x) {
+                        return d.digits[Number(x)];
+                    });
+                    return icon;
+                };
             }
             cluster.addLayers(markers);
             // A tapped cluster zooms in while it can split; one that cannot (offices in one
@@ -490,16 +555,32 @@ class OfferCluster(folium.plugins.MarkerCluster):
         self.payload = payload
 
 
-def _encode(series: pd.Series) -> tuple[list[str], list[int] | None]:
-    """Dictionary-encode a text column into (unique escaped strings, codes).
+def _encode(series: pd.Series, *, markup: bool = False) -> tuple[list[str], list[int] | None]:
+    """Dictionary-encode a text column into (unique escaped strings, codes); ``markup``: the
+    values are HTML already (built by a caller that escapes every stored string) and are
+    sent as they are.
 
     A column without repeats is sent as is (codes ``None``): names are mostly unique.
     """
     text = series.astype("string").fillna("").str.strip()
     codes, uniques = pd.factorize(text, sort=False)
+    as_html = str if markup else (lambda v: html.escape(str(v)))
     if len(uniques) == len(text):
-        return [html.escape(str(v)) for v in text], None
-    return [html.escape(str(v)) for v in uniques], codes.tolist()
+        return [as_html(v) for v in text], None
+    return [as_html(v) for v in uniques], codes.tolist()
+
+
+_LANG = re.compile(r"[a-z]{2,3}")
+
+
+def _language(lang: str | None) -> dict[str, Any]:
+    """The popups' language, writing direction and the digits of cluster counts (``None``:
+    none set, Western digits)."""
+    if lang is None or not _LANG.fullmatch(lang):
+        return {"lang": None, "dir": None, "digits": None}
+    digits = localize_digits("0123456789", lang)
+    return {"lang": lang, "dir": direction(lang),
+            "digits": None if digits == "0123456789" else digits}  # fmt: skip
 
 
 _TEL = re.compile(r"^tel:\+[0-9]{4,15}(;ext=[0-9]{1,10})?$")
@@ -540,6 +621,9 @@ def add_offer_points(
     open_row: int | None = None,
     spiderfy_points: bool = False,
     call_field: str | None = None,
+    german_fields: Sequence[str] = (),
+    html_fields: Sequence[str] = (),
+    lang: str | None = None,
 ) -> OfferCluster:
     """Add all offers as ONE client-side clustered layer of circle markers.
 
@@ -576,6 +660,15 @@ def add_offer_points(
     spiderfy_points : bool, default False
         A tap on a cluster of offers at one point (offices in one building) spreads them
         out at once (spiderfy) instead of zooming to the last level first.
+    german_fields : sequence of str
+        Popup and tooltip fields holding German data (names, addresses): shown inside
+        ``<span lang="de" dir="auto">`` in a popup of another language.
+    html_fields : sequence of str
+        Popup fields whose values are HTML already, sent without escaping: only for HTML
+        built by a function that escapes every stored string in it (``ui.cards``).
+    lang : str, optional
+        The UI language: popups are marked with it and its writing direction, cluster
+        counts use its digits (Persian: ``۰-۹``).
 
     Returns
     -------
@@ -603,7 +696,8 @@ def add_offer_points(
     values: list[list[str]] = []
     codes: list[list[int] | None] = []
     for field in fields:
-        v, c = _encode(rows[field]) if field in rows else ([""], [0] * len(rows))
+        v, c = (_encode(rows[field], markup=field in html_fields) if field in rows
+                else ([""], [0] * len(rows)))  # fmt: skip
         values.append(v)
         codes.append(c)
 
@@ -630,6 +724,8 @@ def add_offer_points(
         "palette": used_palette,
         "open": _position_among(ok, open_row),
         "spiderfy_points": bool(spiderfy_points),
+        "german": [f in german_fields for f in fields],
+        **_language(lang),
         **_call_links(rows, call_field),
     }
     options = {"chunked_loading": True, "show_coverage_on_hover": False}

@@ -1,6 +1,8 @@
 """Fields of action: an overview of all 10 with their counts; per field motto and measures,
 offers per kind, and a map of the field's offers (counts per district when there are many)."""
 
+from html import escape
+
 import pandas as pd
 import streamlit as st
 
@@ -8,7 +10,7 @@ from directory.filters import BY_NAME
 from directory.stats import offers_in_field
 from directory.taxonomy import FIELD_IDS, KIND_IDS, fields_of_action
 from i18n import t, tn
-from ui.blocks import demo_banner, escape_markdown, unverified_note
+from ui.blocks import demo_banner, escape_markdown, german_html, unverified_note
 from ui.figures import field_cells, field_overview, kind_field_matrix
 from ui.map import field_map
 from ui.plain import field_about, field_name, field_name_with_official
@@ -60,13 +62,16 @@ else:
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.subheader(t(f"field.{field_id}", lang))
+        # the poster's subtitle, motto and measures: the original German text, marked so
         if field.subtitle:
-            st.caption(field.subtitle)
+            german_html(f'<p style="color:#4a5260;font-size:.875rem;margin:0">'
+                        f"{escape(field.subtitle)}</p>")  # fmt: skip
         plain = f"{field_name(field_id, lang)}: {field_about(field_id, lang)}"
         st.markdown(f"**{t('plain.col_plain', lang)}:** {escape_markdown(plain)}")
-        st.markdown(f"> „{field.motto}“")
+        german_html(f'<blockquote style="border-inline-start:.25rem solid #c9ced6;margin:0;'
+                    f'padding-inline-start:1rem">„{escape(field.motto)}“</blockquote>')  # fmt: skip
         st.markdown(f"**{t('fields.measures', lang)}** ({t('fields.original_text', lang)})")
-        st.markdown("\n".join(f"- {m}" for m in field.measures))
+        german_html("<ul>" + "".join(f"<li>{escape(m)}</li>" for m in field.measures) + "</ul>")
 
     selected = offers_in_field(frame, field_id)
     with right:
@@ -79,10 +84,10 @@ else:
         st.caption(tn("fields.map_caption", len(on_map), lang, missing=len(off_map)))
         if len(off_map):
             with st.expander(tn("fields.off_map", len(off_map), lang)):
-                html_table(off_map[["name", "city", "geocode_note"]].rename(
-                    columns={"name": t("col.name", lang), "city": t("col.city", lang),
-                             "geocode_note": t("col.reason", lang)}),
-                    lang, key="fields_off_map")  # fmt: skip
+                labels = {"name": t("col.name", lang), "city": t("col.city", lang),
+                          "geocode_note": t("col.reason", lang)}  # German data, all three
+                html_table(off_map[list(labels)].rename(columns=labels), lang,
+                           key="fields_off_map", german=labels.values())  # fmt: skip
     unverified_note(selected, lang)
 
 st.subheader(t("fields.matrix_heading", lang))

@@ -91,6 +91,7 @@ def test_import_mapping_labels_are_unique():
 # --------------------------------------------------------------------------- properties
 
 import re  # noqa: E402
+from html import escape  # noqa: E402
 from html.parser import HTMLParser  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
@@ -155,6 +156,29 @@ def test_any_stored_text_gives_only_allowed_markup_and_links(data):
         # the name is shown as text, exactly (markup in it stays text)
         if data["name"].strip():
             assert " ".join(data["name"].split()) in " ".join("".join(parser.text).split())
+
+
+@settings(max_examples=examples(100))
+@given(offer_row(0))
+def test_map_popup_html_of_any_stored_text_is_escaped(data):
+    """The popup's HTML lines (address, source status, German remarks: built by the card's
+    helpers and sent to the map unescaped) hold only marking tags, never a link or a tag
+    from the data; the stored text is shown as text."""
+    from ui.map import HTML_FIELDS, popup_frame
+
+    frame = pd.DataFrame([row(**data)])
+    for lang in ("de", "fa"):
+        first = popup_frame(frame, lang).iloc[0]
+        for field in HTML_FIELDS:
+            parser = _Collect()
+            parser.feed(first[field])
+            parser.close()
+            for tag, attrs in parser.tags:
+                assert tag in ("span", "bdi"), (field, tag)
+                assert set(attrs) <= {"lang", "dir", "aria-label"}, (field, attrs)
+        note = data["accessibility_note"]
+        if note and note.strip():
+            assert escape(note.strip()) in first["note_de"]
 
 
 _md = MarkdownIt("commonmark").enable(["table", "strikethrough"])

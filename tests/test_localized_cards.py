@@ -148,6 +148,53 @@ def test_a_card_in_farsi_has_no_western_digit_outside_german_data():
     assert "37073" in html and "0551 123456" in html  # German data stays as written
 
 
+def popup_html(frame, lang: str) -> str:
+    """The first popup of ``frame`` as geo.maps' script writes it: the lines of
+    ui.map.POPUP_FIELDS, German data in ``lang="de"``, HTML fields as they are, the rest
+    escaped, all inside the UI language's block."""
+    from html import escape
+
+    from ui.map import GERMAN_FIELDS, HTML_FIELDS, POPUP_FIELDS, popup_frame
+
+    first = popup_frame(frame, lang).iloc[0]
+    lines = []
+    for field in POPUP_FIELDS:
+        value = str(first[field] or "").strip()
+        value = value if field in HTML_FIELDS else escape(value)
+        if value and field in GERMAN_FIELDS:
+            value = f'<span lang="de" dir="auto">{value}</span>'
+        if value:
+            lines.append(value)
+    return f'<div lang="{lang}">' + "<br>".join(lines) + "</div>"
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa", "uk"])
+def test_map_popup_says_what_the_card_says_and_keeps_german_data_marked(lang):
+    """The popup's source line and "Hinweis (Deutsch)" line are the card's (one
+    implementation): a date in the language, remarks and a source date that is no date in
+    the marked German line; name, organisation and address marked ``lang="de"``."""
+    import pandas as pd
+
+    from ui.cards import german_line, source_status
+
+    card = _german_card(organization="Träger e.V.", source_date="undatiert (Porträt)")
+    frame = pd.DataFrame([card])
+    html = popup_html(frame, lang)
+    assert german_line(card, lang) in html and t("shell.note_de", lang) in html
+    assert '<bdi lang="de" dir="ltr">Mittwochs mit Rechtsanwalt' in html
+    outside = ui_text(html, lang)
+    for word in ("Mittwochs", "Rampe", "undatiert", "Hauptstraße", "Göttingen", "Träger"):
+        assert word not in outside, outside
+    dated = pd.DataFrame([_german_card(source_date="2023-10", verification="verified",
+                                       assured_date=date(2024, 3, 1))])  # fmt: skip
+    html = popup_html(dated, lang)
+    assert source_status(dated.iloc[0], lang) in html
+    assert format_date("2023-10", lang) in ui_text(html, lang)
+    assert "2023-10" not in html  # the raw source date is gone
+    if lang in NUMBERING:
+        assert not WESTERN.search(ui_text(html, lang)), ui_text(html, lang)
+
+
 def test_without_remarks_there_is_no_german_line():
     assert "atlas-note-de" not in card_html(row(), "ar")
 

@@ -44,6 +44,13 @@ def escape_markdown(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def german_html(body: str) -> None:
+    """Original German text (a source's title, motto, list) in a block marked ``lang="de"``,
+    left to right also in a right-to-left page; ``body`` is HTML the caller has built with
+    every text escaped."""
+    st.html(f'<div class="atlas-de" lang="de" dir="ltr">{body}</div>')
+
+
 def demo_banner(frame: pd.DataFrame, lang: str) -> None:
     """Show a warning whenever any shown record is fictional demo data."""
     if "is_demo" in frame and bool(frame["is_demo"].any()):

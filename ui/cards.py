@@ -117,7 +117,9 @@ def _link(
     return f"<a {attrs}>{inner}</a>"
 
 
-def _address(row: pd.Series, lang: str) -> str:
+def address_html(row: pd.Series) -> str:
+    """The address as escaped HTML (German data: the caller marks it ``lang="de"``), the
+    postcode read digit by digit; the card's and the map popup's (:mod:`ui.map`)."""
     street = escape(row.get("street") or "")
     plz = row.get("postal_code") or ""
     plz_html = (
@@ -181,15 +183,20 @@ def german_notes(row: pd.Series) -> list[str]:
     return [str(n).strip() for n in notes if n and str(n).strip()]
 
 
-def _german_line(row: pd.Series, lang: str) -> str:
-    """German data stays German and says so: one line "Hinweis (Deutsch): …" (label in the
-    UI language) whose content is ``lang="de"`` and bidi-isolated inside RTL text."""
+def german_line(row: pd.Series, lang: str) -> str:
+    """German data stays German and says so: "Hinweis (Deutsch): …" (label in the UI
+    language) as escaped HTML whose content is ``lang="de"`` and bidi-isolated inside RTL
+    text; "" without remarks. The card's line and the map popup's (:mod:`ui.map`)."""
     notes = german_notes(row)
     if not notes:
         return ""
     text = " · ".join(escape(n) for n in notes)
-    return (f'<p class="atlas-note-de">{escape(t("shell.note_de", lang))}: '
-            f'<bdi lang="de" dir="ltr">{text}</bdi></p>')  # fmt: skip
+    return f'{escape(t("shell.note_de", lang))}: <bdi lang="de" dir="ltr">{text}</bdi>'
+
+
+def _german_line(row: pd.Series, lang: str) -> str:
+    line = german_line(row, lang)
+    return f'<p class="atlas-note-de">{line}</p>' if line else ""
 
 
 def card_html(row: pd.Series, lang: str, *, selected: bool = False, easy: bool = False) -> str:
@@ -212,7 +219,7 @@ def card_html(row: pd.Series, lang: str, *, selected: bool = False, easy: bool =
     about = kind_about(row.get("kind"), lang, easy)
     if about:
         parts.append(f'<p class="atlas-kind-about">{escape(about)}</p>')
-    address = _address(row, lang)
+    address = address_html(row)
     if address:
         # an office placed at its place's centre is said so by the distance line
         position = "" if row.get("precision") == "place" else escape(
@@ -268,16 +275,16 @@ def _actions(row: pd.Series, lang: str, easy: bool = False) -> str:
     return f'<p class="atlas-actions">{"".join(links)}</p>' if links else ""
 
 
-def _source(row: pd.Series, lang: str, easy: bool = False) -> str:
+def source_status(row: pd.Series, lang: str, easy: bool = False) -> str:
+    """The source's date and whether the offer was verified, as escaped HTML in the UI
+    language (the card's source line and the map popup's status line, :mod:`ui.map`): a date
+    is a date in the language's format and digits; a source date that is no date is German
+    data, in :func:`german_line`. A demo record says so instead."""
     if row.get("is_demo"):
-        return f'<p class="atlas-muted">{escape(t("map.demo", lang))}</p>'
+        return escape(t("map.demo", lang))
     bits = []
-    url = safe_url(row.get("source_url"))
-    if url:
-        host = urlsplit(url).netloc
-        bits.append(f"{escape(t_easy('map.source', lang, easy))}: {_link(url, host)}")
     source_date = format_date(str(row.get("source_date") or ""), lang)
-    if source_date:  # a date is a date: in the UI language; other text is in the German line
+    if source_date:
         stand = escape(t_easy("map.source_date", lang, easy))
         bits.append(f"{stand}: {escape(source_date)}")
     verified_on = format_date(row.get("assured_date"), lang)
@@ -285,4 +292,16 @@ def _source(row: pd.Series, lang: str, easy: bool = False) -> str:
         bits.append(escape(t_easy("card.verified_on", lang, easy, date=verified_on)))
     elif row.get("verification") != "verified":
         bits.append(escape(t_easy("map.unverified", lang, easy)))
+    return " · ".join(bits)
+
+
+def _source(row: pd.Series, lang: str, easy: bool = False) -> str:
+    bits = []
+    url = None if row.get("is_demo") else safe_url(row.get("source_url"))
+    if url:
+        host = urlsplit(url).netloc
+        bits.append(f"{escape(t_easy('map.source', lang, easy))}: {_link(url, host)}")
+    status = source_status(row, lang, easy)
+    if status:
+        bits.append(f'<span class="atlas-status">{status}</span>')
     return f'<p class="atlas-muted">{" · ".join(bits)}</p>' if bits else ""

@@ -23,8 +23,8 @@ from i18n import DEFAULT_LANGUAGE, t_easy, tn_easy
 from ui.blocks import escape_markdown
 from ui.cards import CARD_CSS, card_html
 from ui.filters import param_widget, put_in_url, read_widgets, set_widgets, widget_key
-from ui.map import popup_frame
-from ui.plain import kind_name, option_help, option_note
+from ui.map import add_offers
+from ui.plain import option_help, option_note
 
 PAGE_SIZE = 20
 TAB_KEY = "finder_tab"  # the list/map tabs' state: "show on map" switches to the map
@@ -234,16 +234,11 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
 
     A click on a marker selects that offer (its card then shows below the map).
     """
-    m = maps.base_map(center=(point.lat, point.lon), zoom=zoom_for(query.radius_km))
+    m = maps.base_map(center=(point.lat, point.lon), zoom=zoom_for(query.radius_km), lang=lang)
     maps.add_district_outlines(m, load_districts())
     chosen_at = np.flatnonzero((results["service_id"] == query.selected).to_numpy())
-    popups = popup_frame(results, lang, query.easy)
-    # the finder names kinds in plain words on the map too (the popups of planners' maps keep
-    # the programme's names)
-    popups = popups.assign(kind_label=[kind_name(k, lang, query.easy) for k in popups["kind"]])
-    maps.add_offer_points(
-        m, popups,
-        popup_fields=("name", "organization", "address", "kind_label", "position", "status"),
+    add_offers(
+        m, results, lang, query.easy, plain_kinds=True,  # the finder names kinds plainly
         open_row=int(chosen_at[0]) if len(chosen_at) else None,
         spiderfy_points=True, call_field="call",
     )  # fmt: skip

@@ -12,43 +12,56 @@ from directory import phones
 from geo import maps, netmap
 from geo.boundaries import load_districts
 from i18n import t, t_easy
-from ui.cards import kind_label
+from ui.cards import address_html, german_line, kind_label, source_status
+from ui.plain import kind_name
+
+#: The popup's lines, the first one bold: German data (name, organisation, address) is
+#: marked ``lang="de"``; address, source status and the German remarks are the card's HTML.
+POPUP_FIELDS = ("name", "organization", "address", "kind_label", "position", "status", "note_de")
+GERMAN_FIELDS = ("name", "organization", "address")
+HTML_FIELDS = ("address", "status", "note_de")
 
 
-def popup_frame(frame: pd.DataFrame, lang: str, easy: bool = False) -> pd.DataFrame:
-    """Add the translated popup lines (kind, address, position, source) to ``frame``
-    (``easy``: in German Leichte Sprache, the finder's ``ls=1``)."""
+def popup_frame(frame: pd.DataFrame, lang: str, easy: bool = False, *,
+                plain_kinds: bool = False) -> pd.DataFrame:  # fmt: skip
+    """Add the popup lines of :data:`POPUP_FIELDS` to ``frame``, built by the same helpers
+    as the result cards (:mod:`ui.cards`): the address, the source's date in the UI language
+    and the verification, the German remarks in one marked "Hinweis (Deutsch)" line
+    (``easy``: in German Leichte Sprache, the finder's ``ls=1``; ``plain_kinds``: kinds in
+    plain words, as the finder names them)."""
     if frame.empty:
-        return frame.assign(kind_label=[], address=[], position=[], status=[], call=[],
-                            call_text=[])
-
-    def address(row: pd.Series) -> str:
-        parts = [row.get("street"), " ".join(p for p in (row.get("postal_code"),
-                 row.get("city")) if p)]  # fmt: skip
-        return ", ".join(p for p in parts if p)
-
-    def status(row: pd.Series) -> str:
-        if row.get("is_demo"):
-            return t("map.demo", lang)
-        date = row.get("source_date") or "–"
-        text = f"{t_easy('map.source_date', lang, easy)}: {date}"
-        if row.get("verification") == "unverified":
-            text += f" · {t_easy('map.unverified', lang, easy)}"
-        return text
-
+        return frame.assign(kind_label=[], address=[], position=[], status=[], note_de=[],
+                            call=[], call_text=[])  # fmt: skip
+    lines = [(address_html(row), source_status(row, lang, easy), german_line(row, lang))
+             for _, row in frame.iterrows()]  # fmt: skip
+    address, status, note_de = (list(col) for col in zip(*lines, strict=True))
+    name_kind = (lambda k: kind_name(k, lang, easy)) if plain_kinds else (
+        lambda k: kind_label(k, lang))  # fmt: skip
     phone = frame["phone"] if "phone" in frame else pd.Series(None, index=frame.index)
     return frame.assign(
         call=phone.map(lambda v: (phones.tel_href(v) or "") if isinstance(v, str) else ""),
         call_text=phone.map(lambda v: phones.display_phone(v) if isinstance(v, str) else ""),
-        kind_label=frame["kind"].map(lambda k: kind_label(k, lang)),
-        address=frame.apply(address, axis=1),
+        kind_label=frame["kind"].map(name_kind),
+        address=address,
         position=frame["precision"].map(
             lambda p: f"{t_easy('map.precision', lang, easy)}: "
             f"{t_easy(f'precision.{p}', lang, easy)}"
             if p in ("address", "postcode", "place") else ""
         ),
-        status=frame.apply(status, axis=1),
+        status=status,
+        note_de=note_de,
     )
+
+
+def add_offers(m, frame: pd.DataFrame, lang: str, easy: bool = False, *,
+               plain_kinds: bool = False, **options) -> maps.OfferCluster:  # fmt: skip
+    """The offers of ``frame`` as one clustered layer on ``m`` with their popups in ``lang``
+    (:func:`popup_frame`; ``options`` go to :func:`geo.maps.add_offer_points`)."""
+    return maps.add_offer_points(
+        m, popup_frame(frame, lang, easy, plain_kinds=plain_kinds),
+        popup_fields=POPUP_FIELDS, german_fields=GERMAN_FIELDS, html_fields=HTML_FIELDS,
+        lang=lang, **options,
+    )  # fmt: skip
 
 
 def legend(colours: dict[str, str]) -> None:
@@ -66,7 +79,7 @@ def field_map(frame: pd.DataFrame, lang: str, *, key: str, height: int = 520,
     :data:`geo.netmap.POINT_LIMIT` points their counts per district instead (``cells``:
     an optional function returning those counts, e.g. cached)."""
     districts = load_districts()
-    m = maps.base_map()
+    m = maps.base_map(lang=lang)
     west, south, east, north = districts.total_bounds
     m.fit_bounds([[south, west], [north, east]])
     maps.add_district_outlines(m, districts)
@@ -81,12 +94,7 @@ def field_map(frame: pd.DataFrame, lang: str, *, key: str, height: int = 520,
         st.info(t("net.aggregated.fields", lang, limit=netmap.POINT_LIMIT),
                 icon=":material/bubble_chart:")
         return
-    layer = maps.add_offer_points(
-        m,
-        popup_frame(frame, lang),
-        popup_fields=("name", "organization", "address", "kind_label", "position", "status"),
-        color_by="kind_label",
-    )
+    layer = add_offers(m, frame, lang, color_by="kind_label")
     st.caption(t("map.label", lang))
     st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
     if layer.legend:

@@ -25,6 +25,7 @@ from geo.boundaries import load_districts
 from geo.coverage import classes, density
 from geo.population import ATTRIBUTION, STATISTICS_YEAR
 from i18n import t
+from i18n.localedata import format_number
 from ui.filters import param_widget, put_in_url, set_widgets
 from ui.state import data_stamp, directory_store
 
@@ -337,19 +338,22 @@ def symbol_span(shape: str, colour: str) -> str:
 
 
 def legend(query: NetworkQuery, ctx: Context, offers: pd.DataFrame, lang: str) -> None:
-    """The map's legend: district fills for the level, and the symbols of the layers."""
-    items: list[tuple[str, str]] = []
+    """The map's legend: district fills for the level, and the symbols of the layers (a
+    network's name is German data, marked ``lang="de"``)."""
+    items: list[tuple[str, str]] = []  # (symbol, label) as HTML: every text escaped
+    esc = html.escape
     if query.level == "netz":
         colours = netmap.network_colours(list(ctx.names()))
         for nid in ctx.with_districts():
             row = ctx.networks.set_index("network_id").loc[nid]
-            items.append((_swatch(colours[nid], "solid"),
-                          f"{row['name']} ({t(f'net.name_status.{row.status}', lang)})"))
-        items += [(_swatch("#6b7280", "solid"), t("net.legend.verified", lang)),
-                  (_swatch("#6b7280", "hatch"), t("net.legend.inferred", lang)),
-                  (_swatch(netmap.NO_NETWORK, "none"), t("net.no_network", lang))]
+            status = esc(t(f"net.name_status.{row.status}", lang))
+            name = f'<span lang="de" dir="auto">{esc(str(row["name"]))}</span>'
+            items.append((_swatch(colours[nid], "solid"), f"{name} ({status})"))
+        items += [(_swatch("#6b7280", "solid"), esc(t("net.legend.verified", lang))),
+                  (_swatch("#6b7280", "hatch"), esc(t("net.legend.inferred", lang))),
+                  (_swatch(netmap.NO_NETWORK, "none"), esc(t("net.no_network", lang)))]
     elif query.level == "region":
-        items += [(_swatch(c, "solid"), f"{t('net.region', lang)} {r}")
+        items += [(_swatch(c, "solid"), esc(f"{t('net.region', lang)} {r}"))
                   for r, c in netmap.REGION_COLOURS.items()]
     else:
         dens = _density(query.field, query.kind, query.group, data_stamp())
@@ -357,20 +361,21 @@ def legend(query: NetworkQuery, ctx: Context, offers: pd.DataFrame, lang: str) -
         lower = 0.0
         for i, b in enumerate(breaks):
             colour = netmap.DENSITY_COLOURS[min(i, len(netmap.DENSITY_COLOURS) - 1)]
-            items.append((_swatch(colour, "solid"), t("net.legend.range", lang,
-                                                     low=f"{lower:.1f}", high=f"{b:.1f}")))
+            items.append((_swatch(colour, "solid"), esc(t("net.legend.range", lang,
+                                                         low=format_number(lower, lang, "0.0"),
+                                                         high=format_number(b, lang, "0.0")))))
             lower = b
-        items.append((_swatch(netmap.ZERO_COLOUR, "hatch"), t("net.legend.zero", lang)))
+        items.append((_swatch(netmap.ZERO_COLOUR, "hatch"), esc(t("net.legend.zero", lang))))
     for layer in query.layers:
         kinds, shape, colour = netmap.LAYERS[layer]
         if layer == "beratung":
             for k in kinds:
                 items.append((symbol_span("circle", netmap.KIND_COLOURS[k]),
-                              t(f"kind.{k}", lang)))
+                              esc(t(f"kind.{k}", lang))))
         else:
-            items.append((symbol_span(shape, colour), t(f"net.layer.{layer}", lang)))
+            items.append((symbol_span(shape, colour), esc(t(f"net.layer.{layer}", lang))))
     body = "".join(f'<li style="display:inline-flex;align-items:center;gap:.35rem;'
-                   f'margin:0 1rem .25rem 0">{sw}<span>{html.escape(label)}</span></li>'
+                   f'margin:0 1rem .25rem 0">{sw}<span>{label}</span></li>'
                    for sw, label in items)  # fmt: skip
     heading = html.escape(t("net.legend", lang))
     st.html(f'<div class="atlas-legend" style="font-size:.9rem"><strong>{heading}</strong>'
@@ -393,4 +398,4 @@ def map_caption(result: MapResult, lang: str) -> None:
             labels = {"name": t("col.name", lang), "organization": t("net.col.organization", lang),
                       "city": t("col.city", lang), "geocode_note": t("col.reason", lang)}
             html_table(result.unplaced[list(labels)].rename(columns=labels), lang,
-                       key="n_unplaced_page")  # fmt: skip
+                       key="n_unplaced_page", german=labels.values())  # fmt: skip

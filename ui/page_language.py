@@ -10,7 +10,8 @@ things after every run:
   ``aria-current``. A tap, a click or Enter sends the choice to Python (no page reload,
   the session and a login stay); the link's ``href`` (``?lang=…`` with the rest of the
   URL) works without script too. On a narrow screen the row scrolls sideways instead of
-  pushing the page down, and an open sidebar closes after a choice.
+  pushing the page down, the current language scrolled into view (also in right-to-left
+  rows), and an open sidebar closes after a choice.
 * ``<html lang="…" dir="…">`` follow the UI language (WCAG 3.1.1; Streamlit writes
   ``lang="en"`` whatever the content, and no ``dir``).
 * **Streamlit's own labels** — the sidebar toggle, drop-down placeholders and empty states,
@@ -99,6 +100,18 @@ function translate(state) {
   }
 }
 
+// On a phone the row scrolls sideways: bring the current language into view (centred when
+// it was not fully visible), at once, without moving the page. scrollBy moves the view by the
+// same amount in left-to-right and right-to-left rows, so this holds for Arabic and Farsi.
+function showCurrent(list) {
+  const current = list.querySelector("a[aria-current]");
+  if (!current || list.scrollWidth <= list.clientWidth) return;
+  const row = list.getBoundingClientRect(), item = current.getBoundingClientRect();
+  if (item.left >= row.left && item.right <= row.right) return;
+  const delta = (item.left + item.right) / 2 - (row.left + row.right) / 2;
+  list.scrollBy({left: delta, behavior: "instant"});
+}
+
 function closeSidebarOnPhone() {
   if (window.innerWidth > 768) return;
   const sidebar = document.querySelector('[data-testid="stSidebar"]');
@@ -144,6 +157,8 @@ export default function(component) {
     });
     list.appendChild(document.createElement("li")).appendChild(link);
   }
+  showCurrent(list);
+  requestAnimationFrame(() => showCurrent(list));  // again once the fonts are laid out
 
   const state = window.__atlasShell || (window.__atlasShell = {});
   state.labels = data.labels;

@@ -10,6 +10,7 @@ and AppTest level (``tests/test_cards.py``, ``tests/pages/test_properties.py``).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -99,9 +100,23 @@ def test_stored_markdown_and_html_stay_text_in_card_and_map(hostile_page):
     assert "![x](https://evil.example/note.png)" in text and "<script>alert(2)</script>" in text
     assert card.locator("img, script, iframe, strong:has-text('fett')").count() == 0
     screenshot(page, "injection_card")
-    # the map: popup and tooltip text of the same record stay text too
-    page.get_by_role("tab", name=t("finder.tab_map", "de")).click()
+    # the map: popup and tooltip text of the same record stay text too ("show on map" opens
+    # its popup, whose address, source and German lines are the card's HTML)
+    cards = page.locator("[role=tabpanel] article.atlas-card")
+    i = cards.evaluate_all("els => els.findIndex(e => e.innerText.includes('Termin buchen'))")
+    page.get_by_role("button", name=t("finder.show_on_map", "de")).nth(i).click()
+    page.wait_for_url(re.compile(r"wahl="), timeout=30_000)
+    wait_for_app(page)
     frame = page.frame_locator("iframe[title]").first
+    popup = frame.locator(".leaflet-popup-content").first
+    popup.wait_for(timeout=30_000)
+    assert popup.locator("strong").first.inner_text() == NAME
+    text = popup.inner_text()
+    for value in (ORG, STREET, "<script>alert(2)</script>"):
+        assert value in text, (value, text)
+    # no element from the data: the only <strong> is the popup's own name line
+    assert popup.locator("img, script, iframe, em, strong strong").count() == 0
+    assert t("shell.note_de", "de") in text  # the note is in the marked German line
     markers = frame.locator('.marker-cluster, path.leaflet-interactive[stroke="#ffffff"]')
     markers.first.wait_for(state="attached", timeout=30_000)
     wait_for_map_idle(map_frame(page))

@@ -6,15 +6,25 @@ browser on the first visit, the language switch by keyboard and by tap, no Germa
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from functools import cache
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from directory.taxonomy import FIELD_IDS
 from i18n import LANGUAGES, catalogue, t
 from i18n.localedata import NUMBERING
 from tests.browser.axe import axe_violations, blocking, describe
-from tests.browser.conftest import PHONE, _new_page, screenshot, wait_for_app
+from tests.browser.conftest import (
+    PHONE,
+    _new_page,
+    map_frame,
+    screenshot,
+    wait_for_app,
+    wait_for_map_idle,
+)
 from ui.fonts import FAMILY, FONT_LANGUAGES
 
 ACCEPT = {"ar": "ar-SY,ar;q=0.9,en;q=0.5", "fa": "fa-IR,fa;q=0.9,en-US;q=0.6",
@@ -22,8 +32,8 @@ ACCEPT = {"ar": "ar-SY,ar;q=0.9,en;q=0.5", "fa": "fa-IR,fa;q=0.9,en-US;q=0.6",
 FINDER = "/beratung?q=Hannover"
 SLOW = 180_000  # ms: the shared 2-core machine runs other work too (no timing is asserted)
 
-# Text nodes and labels of the page (main document; the map's iframe is the map's own
-# test), each with the language of its nearest element that says one.
+# Text nodes and labels of a document (the page's, or the map's iframe's), each with the
+# language of its nearest element that says one.
 TEXTS_JS = """() => {
   const out = [];
   const langOf = (el) => { const l = el && el.closest("[lang]"); return l ? l.lang : ""; };
@@ -44,6 +54,11 @@ TEXTS_JS = """() => {
     }
   }
   return out;
+}"""
+CURRENT_IN_VIEW_JS = """() => {
+  const a = document.querySelector("nav.atlas-langbar a[aria-current]");
+  const r = a && a.getBoundingClientRect();
+  return !!r && r.left >= 0 && r.right <= window.innerWidth;
 }"""
 WORD = re.compile(r"[^\W\d_]{4,}")
 HOST = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}")  # a source's host name (a link's text) is no word
@@ -116,28 +131,84 @@ def test_phone_in_that_language_gets_the_finder_in_it_and_german_only_as_marked_
         assert current.get_attribute("lang") == lang
         assert current.inner_text() == LANGUAGES[lang].name
 
-        texts = page.evaluate(TEXTS_JS)
-        ui = [text for code, text in texts if code != "de" or lang == "de"]
+        _assert_current_language_in_view(page)
+        _assert_in_language(page.evaluate(TEXTS_JS), lang, FINDER)
         if lang != "de":
-            words = german_words(lang)
-            leaked = sorted({f"{w!r} in {text!r}" for text in ui
-                             for w in WORD.findall(HOST.sub(" ", text))
-                             if w.casefold() in words})  # fmt: skip
-            assert not leaked, leaked
             # Streamlit's own English labels are replaced too
-            assert not {"Expand sidebar", "Collapse sidebar"} & set(ui)
-            assert page.locator('[data-testid="stExpandSidebarButton"]').get_attribute(
-                "aria-label") == t("shell.st.expand_sidebar", lang)
-        digits = [text for text in ui if re.search(r"[0-9]", text)]
-        if lang in NUMBERING:
-            assert not digits, digits  # Persian: ۰-۹ throughout the UI's own text
-            assert re.search(r"[۰-۹]", page.inner_text('[data-testid="stMain"]'))
-        else:
-            assert any(re.search(r"[0-9]", text) for text in digits)
+            expand = page.locator('[data-testid="stExpandSidebarButton"]')
+            assert expand.get_attribute("aria-label") == t("shell.st.expand_sidebar", lang)
         screenshot(page, f"shell_beratung_{lang}_390")
+        _assert_map_popup_in_language(page, lang)
+        # the start page, the fields of action and one field (the browser's language again)
+        for path in ("/", "/handlungsfelder", f"/handlungsfelder?feld={FIELD_IDS[0]}"):
+            page.goto(page.base_url + path)
+            wait_for_app(page, SLOW)
+            _wait_shell(page, lang)
+            _assert_current_language_in_view(page)
+            _assert_in_language(page.evaluate(TEXTS_JS), lang, path)
+            if path == "/":
+                screenshot(page, f"shell_start_{lang}_390")
         page.atlas.assert_clean()
     finally:
         page.context.close()
+
+
+def _assert_in_language(texts: list[list[str]], lang: str, where: str) -> None:
+    """The texts (from :data:`TEXTS_JS`) outside ``lang="de"`` elements are in ``lang``: no
+    word only German uses, none of Streamlit's English labels, and the language's digits
+    (Persian: ۰-۹ only; the others: Western digits, as numbers are shown)."""
+    ui = [text for code, text in texts if code != "de" or lang == "de"]
+    if lang != "de":
+        words = german_words(lang)
+        leaked = sorted({f"{w!r} in {text!r}" for text in ui
+                         for w in WORD.findall(HOST.sub(" ", text))
+                         if w.casefold() in words})  # fmt: skip
+        assert not leaked, f"{where}: {leaked}"
+        assert not {"Expand sidebar", "Collapse sidebar"} & set(ui), where
+    digits = [text for text in ui if re.search(r"[0-9]", text)]
+    if lang in NUMBERING:
+        assert not digits, f"{where}: {digits}"  # Persian: ۰-۹ throughout the UI's own text
+        assert any(re.search(r"[۰-۹]", text) for text in ui), f"{where}: no number shown"
+    else:
+        assert digits, f"{where}: no number shown"
+
+
+def _assert_current_language_in_view(page) -> None:
+    """The current language of the bar is scrolled into view (a phone's bar scrolls sideways:
+    Українська is far to the end of the row)."""
+    with suppress(PlaywrightTimeout):  # the bar scrolls once laid out; the box tells below
+        page.wait_for_function(CURRENT_IN_VIEW_JS, timeout=10_000)
+    box = _switch(page).locator("a[aria-current]").bounding_box()
+    width = page.viewport_size["width"]
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+
+
+def _assert_map_popup_in_language(page, lang: str) -> None:
+    """Show on map of the first card with a source date: the map tab opens with the office's
+    popup (in the map's iframe), whose German data (name, address) is marked ``lang="de"``
+    and whose source line reads as the card's (a date in the language's format and digits).
+    Remarks in German ("Hinweis (Deutsch)") are checked in tests/test_localized_cards.py:
+    the shipped data has none."""
+    cards = page.locator("[role=tabpanel] article.atlas-card")
+    label = t("map.source_date", lang)
+    i = cards.evaluate_all("(els, s) => els.findIndex(e => e.innerText.includes(s))", label)
+    assert i >= 0, "no card with a source date on the first page of results"
+    card = cards.nth(i)
+    name, status = card.locator("h3").inner_text(), card.locator(".atlas-status").inner_text()
+    address = card.locator('p > span[lang="de"]').first.inner_text()
+    page.get_by_role("button", name=t("finder.show_on_map", lang)).nth(i).tap()
+    page.wait_for_url(re.compile(r"wahl="), timeout=SLOW)
+    wait_for_app(page, SLOW)
+    popup = page.frame_locator("iframe[title]").first.locator(".leaflet-popup-content").first
+    popup.wait_for(timeout=SLOW)
+    page.locator("iframe[title]").first.scroll_into_view_if_needed()
+    frame = map_frame(page)
+    wait_for_map_idle(frame, SLOW)
+    german = popup.locator('[lang="de"]').all_inner_texts()
+    assert name in german and address in german, (name, address, german)
+    assert status in popup.inner_text(), (status, popup.inner_text())
+    _assert_in_language(frame.evaluate(TEXTS_JS), lang, "map popup")
+    screenshot(page, f"shell_map_popup_{lang}_390")
 
 
 def test_language_switch_by_keyboard(browser, app_server):

@@ -236,6 +236,37 @@ def test_color_by_legend_and_missing_optional_field():
     assert website == [""]
 
 
+def test_german_and_html_fields_and_the_ui_language():
+    """German data is flagged (the popup marks it lang="de"), an HTML field (built by
+    ui.cards, which escapes) is sent as it is, every other field escaped; the popup's
+    language, direction and the digits of cluster counts travel with the layer."""
+    frame = pd.DataFrame({"lat": [52.37], "lon": [9.73], "name": [XSS],
+                          "status": ["<bdi lang='de'>x</bdi>"], "kind": [XSS]})  # fmt: skip
+    layer = add_offer_points(base_map(tiles=NO_TILES), frame, tooltip_field="name",
+                             popup_fields=("name", "kind", "status"), german_fields=("name",),
+                             html_fields=("status",), lang="fa")  # fmt: skip
+    p = layer.payload
+    values = [p["values"][f][0] for f in p["popup"]]
+    assert values == ["&lt;img src=x onerror=alert(1)&gt;"] * 2 + ["<bdi lang='de'>x</bdi>"]
+    assert [p["german"][f] for f in p["popup"]] == [True, False, False]
+    assert (p["lang"], p["dir"], p["digits"]) == ("fa", "rtl", "۰۱۲۳۴۵۶۷۸۹")
+    assert add_offer_points(base_map(tiles=NO_TILES), frame, lang="uk").payload["digits"] is None
+    # no language or a value that is no language code: nothing is set
+    for lang in (None, '"><script>', "DE"):
+        q = add_offer_points(base_map(tiles=NO_TILES), frame, lang=lang).payload
+        assert (q["lang"], q["dir"], q["digits"]) == (None, None, None)
+
+
+@pytest.mark.parametrize(("lang", "digits"), [("fa", "۰۱۲۳۴۵۶۷۸۹"), ("ar", None)])
+def test_map_in_a_ui_language_says_it_and_its_scale_uses_its_digits(lang, digits):
+    m = base_map(tiles=NO_TILES, lang=lang)
+    page = m.get_root().render()
+    assert page.count("L.control.scale(") == 1  # folium's own scale bar is replaced
+    assert f"document.documentElement.lang = {json.dumps(lang)}" in page
+    assert f"var digits = {json.dumps(digits)}" in page
+    assert base_map(tiles=NO_TILES).get_root().render().count("L.control.scale(") == 1
+
+
 def test_empty_frame():
     frame = offers(0)
     m = base_map(tiles=NO_TILES)
@@ -248,7 +279,10 @@ def test_district_outlines_tooltip_escaped_and_highlight(districts):
     m = base_map(tiles=NO_TILES)
     layer = add_district_outlines(m, districts, highlight_ags=["03241"])
     labels = [f["properties"]["label"] for f in layer.data["features"]]
-    assert labels == ["Region Hannover", "&lt;img src=x onerror=alert(1)&gt;"]
+    # district names are German data: escaped and marked lang="de" in the tooltip
+    de = '<span lang="de" dir="auto">{}</span>'
+    assert labels == [de.format("Region Hannover"),
+                      de.format("&lt;img src=x onerror=alert(1)&gt;")]  # fmt: skip
     # reprojected to lon/lat
     x0 = layer.data["features"][0]["geometry"]["coordinates"][0][0][0]
     assert 9 < x0 < 11

@@ -1,5 +1,7 @@
 """The fields-of-action page."""
 
+import html
+
 import pytest
 
 from directory.taxonomy import FIELD_IDS, fields_of_action
@@ -32,11 +34,14 @@ def test_lists_all_ten_fields(app):
 
 @pytest.mark.parametrize("field", fields_of_action(), ids=lambda f: f.id)
 def test_motto_and_measures_shown(app, field):
+    """The poster's motto and measures, as printed, in blocks marked as German text."""
     _open(app, feld=field.id)
-    text = "\n".join(m.value for m in app.markdown)
-    assert field.motto in text
+    german = [html.unescape(h.proto.body) for h in app.get("html")
+              if h.proto.body.startswith('<div class="atlas-de" lang="de" dir="ltr">')]  # fmt: skip
+    text = "\n".join(german)
+    assert f"„{field.motto}“" in text
     for measure in field.measures:
-        assert measure in text
+        assert f"<li>{measure}</li>" in text
 
 
 def test_selection_lives_in_url(app):

@@ -4,6 +4,7 @@ the URL and the widgets, invalid URL values, and the one-click confirmation."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 
 import pytest
@@ -65,7 +66,9 @@ def test_default_view_is_the_whole_state(app):
     assert "<td>Asyl e.V.</td>" in _html(app)
     assert any(c.value.startswith("Zeilen 1 bis 25 von ") for c in app.caption)
     legend = _html(app)
-    for name in ("Regionalverbund Südniedersachsen (Name belegt)",
+    # a network's name is German data, marked as such (the status is UI text)
+    for name in ('<span lang="de" dir="auto">Regionalverbund Südniedersachsen</span> '
+                 "(Name belegt)",
                  "Fläche schraffiert: Zuständigkeit abgeleitet", "kein Regionalverbund bekannt",
                  "Migrantenselbstorganisationen", "Integrationslotsen"):
         assert name in legend
@@ -138,6 +141,15 @@ def test_density_legend_names_the_population_source(app):
     _open(app, ebene="dichte", feld="schule")
     assert "Landesamt für Statistik Niedersachsen" in _texts(app)
     assert "je 100.000" in _html(app) and "keine Angebote" in _html(app)
+    assert re.search(r"\d+,\d bis \d+,\d je 100\.000", _html(app))  # German decimal comma
+
+
+def test_density_legend_in_persian_digits(app):
+    _open(app, ebene="dichte", feld="schule", lang="fa")
+    legend = next(h.proto.body for h in app.get("html") if "atlas-legend" in h.proto.body)
+    text = re.sub(r"<[^>]*>", " ", legend)  # the legend's text, without its markup
+    assert re.search(r"[۰-۹]+٫[۰-۹] تا [۰-۹]+٫[۰-۹]", text), text
+    assert not re.search(r"[0-9]", text), text
 
 
 def test_layers_switch_on_and_off(app):
