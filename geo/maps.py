@@ -41,7 +41,7 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from i18n import direction
+from i18n import direction, t
 from i18n.localedata import localize_digits
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -253,8 +253,10 @@ def tile_layer_config(env: Mapping[str, str] | None = None) -> TileConfig:
 
 
 class MapLanguage(MacroElement):
-    """The map document's language (its ``<html lang>``) and a scale bar that writes the
-    language's digits (Persian: ``۰-۹``). Added by :func:`base_map` with ``lang``."""
+    """The map document's language (its ``<html lang>``), a scale bar that writes the
+    language's digits (Persian: ``۰-۹``) and Leaflet's zoom buttons named in the language
+    (title and screen-reader label; Leaflet's own are English). Added by :func:`base_map`
+    with ``lang``."""
 
     _template = Template(
         """
@@ -270,7 +272,16 @@ class MapLanguage(MacroElement):
                         ratio);
                 };
             }
-            scale.addTo({{ this._parent.get_name() }});
+            var map = {{ this._parent.get_name() }};
+            scale.addTo(map);
+            var zoom = {{ this.zoom|tojson }};
+            if (map.zoomControl) {
+                [[map.zoomControl._zoomInButton, zoom.zoom_in],
+                 [map.zoomControl._zoomOutButton, zoom.zoom_out]].forEach(function (b) {
+                    b[0].title = b[1];
+                    b[0].setAttribute("aria-label", b[1]);
+                });
+            }
         })();
         {% endmacro %}"""
     )
@@ -279,6 +290,7 @@ class MapLanguage(MacroElement):
         super().__init__()
         self._name = "MapLanguage"
         self.locale = _language(lang)
+        self.zoom = {key: t(f"shell.map.{key}", lang) for key in ("zoom_in", "zoom_out")}
 
 
 def base_map(

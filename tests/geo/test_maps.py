@@ -24,6 +24,7 @@ from geo.maps import (
     tile_layer_config,
     use_local_assets,
 )
+from i18n import t
 
 XSS = "<img src=x onerror=alert(1)>"
 THIRD_PARTY = re.compile(
@@ -265,6 +266,9 @@ def test_map_in_a_ui_language_says_it_and_its_scale_uses_its_digits(lang, digits
     assert f"document.documentElement.lang = {json.dumps(lang)}" in page
     assert f"var digits = {json.dumps(digits)}" in page
     assert base_map(tiles=NO_TILES).get_root().render().count("L.control.scale(") == 1
+    # Leaflet's zoom buttons are named in the language (title and aria-label)
+    zoom = {key: t(f"shell.map.{key}", lang) for key in ("zoom_in", "zoom_out")}
+    assert f"var zoom = {json.dumps(zoom)}" in page and "Zoom in" not in json.dumps(zoom)
 
 
 def test_empty_frame():
