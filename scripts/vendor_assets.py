@@ -8,7 +8,10 @@ Run from anywhere::
 Only the files the map pages need are copied (Leaflet, Leaflet.markercluster, jQuery,
 Leaflet.awesome-markers) and the Ethiopic subset of Noto Sans Ethiopic (the Tigrinya UI's
 script, ``ui/fonts.py``), each next to its licence file, plus ``static/vendor/VERSIONS.json``.
-Files are copied byte for byte. The result is committed, so the app starts without npm;
+Files are copied byte for byte, except one made here: the names of the languages written in
+such a script, as the language bar of every page shows them ("ትግርኛ"), cut from the regular
+weight with fontTools' subsetter (``ui.fonts.NAMES_FONT``, about 2 kB). The result is
+committed, so the app starts without npm;
 ``geo.maps.use_local_assets`` points folium at these files (served by Streamlit at
 ``/app/static/vendor/``).
 """
@@ -93,10 +96,30 @@ def copy_assets() -> dict[str, str]:
             target = VENDOR / TARGET_DIR.get(package, package) / dst
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(pkg_dir / src, target)
+    names_font()
     (VENDOR / "VERSIONS.json").write_text(
         json.dumps(versions, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
     return versions
+
+
+def names_font() -> Path:
+    """The language bar's names in a vendored script (``ui.fonts.NAMES_TEXT``) as a WOFF
+    subset of the regular weight (read from the package's zlib WOFF: no brotli needed)."""
+    from fontTools import subset
+
+    sys.path.insert(0, str(ROOT))
+    from ui.fonts import NAMES_FONT, NAMES_SOURCE, NAMES_TEXT
+
+    options = subset.Options()
+    options.flavor = "woff"
+    font = subset.load_font(NODE_MODULES / NAMES_SOURCE, options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=NAMES_TEXT)
+    subsetter.subset(font)
+    target = ROOT / "static" / NAMES_FONT
+    subset.save_font(font, target, options)
+    return target
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,10 @@ only when the UI language is Tigrinya and carry a ``unicode-range`` of the Ethio
 no other language ever downloads it, and in Tigrinya only Ge'ez letters use it (Latin text and
 digits keep Streamlit's font).
 
+The language bar of every page names Tigrinya in its own script ("ትግርኛ"): for that name a
+font of its letters only (``NAMES_FONT``, about 2 kB, made by ``scripts/vendor_assets.py``)
+is declared on every page, so a phone without a Ge'ez font can still find its language.
+
 >>> script_font_css("de")
 ''
 >>> "unicode-range:U+1200-139F" in script_font_css("ti")
@@ -16,6 +20,7 @@ True
 from __future__ import annotations
 
 from geo.maps import DEFAULT_ASSET_BASE
+from i18n import LANGUAGES
 
 FAMILY = "Atlas Ethiopic"
 #: Ethiopic, Ethiopic Supplement, Extended, Extended-A and Extended-B.
@@ -23,6 +28,27 @@ ETHIOPIC_RANGE = "U+1200-139F,U+2D80-2DDF,U+AB00-AB2F,U+1E7E0-1E7FF"
 FONT_URL = DEFAULT_ASSET_BASE + "/noto-sans-ethiopic/ethiopic-{weight}.woff2"
 #: UI languages written in a script that needs a vendored font.
 FONT_LANGUAGES = ("ti",)
+#: Their names in the language bar, cut from the regular weight (static/ path, npm source).
+NAMES_TEXT = "".join(sorted(set("".join(LANGUAGES[code].name for code in FONT_LANGUAGES))))
+NAMES_FONT = "vendor/noto-sans-ethiopic/language-names.woff"
+NAMES_SOURCE = "@fontsource/noto-sans-ethiopic/files/noto-sans-ethiopic-ethiopic-400-normal.woff"
+NAMES_FAMILY = "Atlas Language Names"
+
+
+def language_names_css() -> str:
+    """CSS for the language bar: its names in a vendored script use ``NAMES_FONT``.
+
+    >>> "language-names.woff" in language_names_css()
+    True
+    """
+    base = DEFAULT_ASSET_BASE.removesuffix("/vendor")
+    links = ",".join(f".atlas-langs a[lang={code}]" for code in FONT_LANGUAGES)
+    return (
+        f"@font-face{{font-family:'{NAMES_FAMILY}';font-style:normal;font-weight:400;"
+        f"font-display:swap;src:url({base}/{NAMES_FONT}) format('woff');"
+        f"unicode-range:{ETHIOPIC_RANGE}}}"
+        f"{links}{{font-family:'Source Sans','{NAMES_FAMILY}',sans-serif}}"
+    )
 
 
 def script_font_css(lang: str) -> str:

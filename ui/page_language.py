@@ -29,6 +29,7 @@ import streamlit as st
 
 from i18n import LANGUAGES, direction, t
 from i18n.localedata import localize_digits
+from ui.fonts import language_names_css
 
 KEY = "shell_bar"
 
@@ -180,7 +181,7 @@ export default function(component) {
 """
 
 _component = st.components.v2.component(
-    "atlas_page_language", css=_CSS, js=_JS, isolate_styles=False
+    "atlas_page_language", css=_CSS + language_names_css(), js=_JS, isolate_styles=False
 )
 
 

@@ -25,7 +25,7 @@ from tests.browser.conftest import (
     wait_for_app,
     wait_for_map_idle,
 )
-from ui.fonts import FAMILY, FONT_LANGUAGES
+from ui.fonts import FAMILY, FONT_LANGUAGES, NAMES_FAMILY, NAMES_FONT
 
 ACCEPT = {"ar": "ar-SY,ar;q=0.9,en;q=0.5", "fa": "fa-IR,fa;q=0.9,en-US;q=0.6",
           "uk": "uk-UA,uk;q=0.9,ru;q=0.8,en;q=0.5", "de": "de-DE,de;q=0.9,en;q=0.8"}  # fmt: skip
@@ -307,23 +307,30 @@ def test_axe_finder_in_every_language(browser, app_server, lang):
 
 def _assert_script_font(page, lang: str) -> None:
     """Tigrinya's Ge'ez text is drawn with the vendored Noto Sans Ethiopic (ui/fonts.py),
-    fetched from the app itself (regular and bold); no other language downloads it."""
-    fonts = [u for u in page.atlas.requests if "noto-sans-ethiopic" in u]
-    if lang not in FONT_LANGUAGES:
-        assert not fonts, fonts
-        return
+    fetched from the app itself (regular and bold); no other language downloads it: there
+    the bar's "ትግርኛ" is drawn with the names font of its four letters (1.7 kB)."""
     page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=SLOW)
+    fonts = [u for u in page.atlas.requests if "noto-sans-ethiopic" in u]
+    assert {urlsplit(u).hostname for u in fonts} <= {"127.0.0.1", "localhost"}, fonts
+    full = [u for u in fonts if not u.endswith("/" + NAMES_FONT)]
+    name = _switch(page).locator('a[lang="ti"]')
+    if lang not in FONT_LANGUAGES:
+        assert not full, full
+        assert [u for u in fonts if u.endswith("/" + NAMES_FONT)], fonts
+        assert NAMES_FAMILY in name.evaluate("el => getComputedStyle(el).fontFamily")
+        assert page.evaluate("f => document.fonts.check(`16px '${f}'`, 'ትግርኛ')", NAMES_FAMILY)
+        return
     faces = page.evaluate(
-        "f => [...document.fonts].filter(x => x.family.includes(f)).map(x => [x.weight, x.status])",
+        "f => [...document.fonts].filter(x => x.family === f).map(x => [x.weight, x.status])",
         FAMILY,
     )
     assert ["400", "loaded"] in faces and ["700", "loaded"] in faces, faces
     heading = page.locator("[data-testid=stMain] h1").first
     assert heading.inner_text() == t("finder.title", lang)
-    assert FAMILY in heading.evaluate("el => getComputedStyle(el).fontFamily")
+    for el in (heading, name):
+        assert FAMILY in el.evaluate("el => getComputedStyle(el).fontFamily")
     assert page.evaluate("f => document.fonts.check(`16px '${f}'`, 'ትግርኛ')", FAMILY)
-    fonts = [u for u in page.atlas.requests if "noto-sans-ethiopic" in u]
-    assert fonts and {urlsplit(u).hostname for u in fonts} <= {"127.0.0.1", "localhost"}
+    assert full
 
 
 def test_streamlit_drop_down_and_upload_texts_in_the_ui_language(browser, app_server):
