@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -49,10 +50,6 @@ STARTUP_TIMEOUT_S = 90
 # ``/info/_stcore/health`` and ``/info/_stcore/host-config`` to find its base URL; those
 # 404s are expected and ignored (only there: a 404 at the root is still an error).
 EXPECTED_404 = re.compile(r"^https?://[^/]+/[^?#]+/_stcore/(?:health|host-config)(?:\?.*)?$")
-# A rerun that draws a component (the map) anew replaces its iframe; if the old frame's
-# document was still loading, the browser aborts that request. Nothing failed for the
-# visitor, so only this abort of a component's own page is not counted as an error.
-SUPERSEDED_FRAME = re.compile(r"^https?://[^/]+/component/[\w.]+/index\.html(?:\?.*)?$")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -81,6 +78,14 @@ class AppServer:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def _frame_of(request):
+    """The frame that made ``request`` (``None`` for a service worker's request)."""
+    try:
+        return request.frame
+    except Exception:  # Playwright raises for requests without a frame
+        return None
 
 
 @pytest.fixture(scope="session")
@@ -138,6 +143,19 @@ class BrowserLog:
     page_errors: list[str] = field(default_factory=list)
     http_errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    #: Requests the browser aborted (``net::ERR_ABORTED``), with their frame: a rerun that
+    #: draws a component (the map) anew replaces its iframe, and what the old frame was still
+    #: loading is aborted. Nothing failed for the visitor then; an abort in a frame that is
+    #: still attached (or in the page itself) counts as an HTTP error.
+    aborted: list[tuple[str, Any]] = field(default_factory=list)
+
+    def superseded(self) -> tuple[list[str], list[str]]:
+        """The aborted requests of replaced (detached) frames, and the others."""
+        gone, live = [], []
+        for url, frame in self.aborted:
+            detached = frame is not None and frame.parent_frame is not None and frame.is_detached()
+            (gone if detached else live).append(f"failed {url} (net::ERR_ABORTED)")
+        return gone, live
 
     def hosts(self) -> set[str]:
         return {
@@ -161,7 +179,7 @@ class BrowserLog:
             "third-party requests": self.foreign_requests(),
             "page errors": self.page_errors,
             "console errors": console,
-            "HTTP errors": self.http_errors,
+            "HTTP errors": self.http_errors + self.superseded()[1],
         }
         found = {k: v for k, v in problems.items() if v}
         assert not found, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in found.items())
@@ -207,8 +225,9 @@ def _new_page(browser, app_server, **context_options):
     context.on(
         "requestfailed",
         lambda req: (
-            not (req.failure == "net::ERR_ABORTED" and SUPERSEDED_FRAME.match(req.url))
-            and log.http_errors.append(f"failed {req.url} ({req.failure})")
+            log.aborted.append((req.url, _frame_of(req)))
+            if req.failure == "net::ERR_ABORTED"
+            else log.http_errors.append(f"failed {req.url} ({req.failure})")
         ),
     )
     pg = context.new_page()

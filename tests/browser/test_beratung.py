@@ -249,6 +249,7 @@ def test_card_and_map_stay_in_sync(page):
         return abs(a[0] - b[0]) <= px and abs(a[1] - b[1]) <= px
 
     map_tab.click()
+    wait_for_app(page)  # a tab change re-runs the page
     frame.locator(".marker-cluster").first.wait_for(timeout=30_000)  # the clustered layer
     # the searched point (dot with tooltip, ring above the clusters) at the map's centre
     assert frame.locator('.leaflet-overlay-pane path[stroke="#b00020"]').count() == 1
@@ -258,6 +259,7 @@ def test_card_and_map_stay_in_sync(page):
     assert rings.count() == 1  # nothing selected yet
     # list -> map: "show on map" on the second card selects and rings it
     list_tab.click()
+    wait_for_app(page)
     cards = _cards(page)
     assert cards.count() > 1
     name = cards.nth(1).locator("h3").inner_text()
