@@ -170,7 +170,9 @@ def search(offers: pd.DataFrame, query: FinderQuery, *, now: datetime | None = N
 
 def _unknown_language(offers: pd.DataFrame, query: FinderQuery, point, *,
                       now: datetime | None) -> tuple[pd.DataFrame, bool]:  # fmt: skip
-    """The nearest offers matching ``query`` but its language, whose languages are unknown."""
+    """The nearest offers matching ``query`` but its language, whose languages are unknown;
+    the visitor is asked to call and ask, so offers with a phone number come first (each
+    group nearest first)."""
     others = query.with_(language=None).apply(offers, now=now)
     none_known = np.fromiter((v is None or len(v) == 0 for v in others["languages"]),
                              dtype=bool, count=len(others))  # fmt: skip
@@ -181,6 +183,12 @@ def _unknown_language(offers: pd.DataFrame, query: FinderQuery, point, *,
     placed = np.flatnonzero(~np.isnan(dist))
     inside = placed[dist[placed] <= query.radius_km]
     pool = inside if len(inside) else placed
-    order = pool[nearest_first(unknown.iloc[pool], dist[pool], query)][:UNKNOWN_LANGUAGE_LIMIT]
+    ranked = pool[nearest_first(unknown.iloc[pool], dist[pool], query)]
+    phone = unknown["phone"].to_numpy(dtype=object)[ranked] if "phone" in unknown else []
+    callable_ = np.fromiter((isinstance(p, str) and bool(p.strip()) for p in phone),
+                            dtype=bool, count=len(phone))  # fmt: skip
+    if len(callable_):
+        ranked = np.concatenate([ranked[callable_], ranked[~callable_]])
+    order = ranked[:UNKNOWN_LANGUAGE_LIMIT]
     return (unknown.iloc[order].assign(distance_km=dist[order]),
             bool(len(placed) and not len(inside)))

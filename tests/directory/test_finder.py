@@ -208,3 +208,18 @@ def test_unknown_language_list_is_empty_when_nothing_else_matches():
     outcome = search(TIED, FinderQuery.from_params({"q": "Göttingen", "art": "kommunal",
                                                    "sprache": "fa"}))  # fmt: skip
     assert outcome.results.empty and outcome.unknown_language.empty
+
+
+def test_offers_that_can_be_called_come_first_among_unknown_languages():
+    # the visitor is asked to call and ask: a phone number beats a shorter distance
+    frame = pd.DataFrame([
+        offer("near", GOE[0] + 0.01, GOE[1], languages=(), phone=None),
+        offer("blank", GOE[0] + 0.02, GOE[1], languages=(), phone="  "),
+        offer("callable", GOE[0] + 0.05, GOE[1], languages=(), phone="+49551123456"),
+    ])  # fmt: skip
+    outcome = search(frame, FinderQuery.from_params({"q": "Göttingen", "sprache": "fa"}))
+    assert list(outcome.unknown_language["service_id"]) == ["callable", "near", "blank"]
+    # without any number: nearest first, as before
+    no_phone = frame.drop(columns="phone")
+    outcome = search(no_phone, FinderQuery.from_params({"q": "Göttingen", "sprache": "fa"}))
+    assert list(outcome.unknown_language["service_id"]) == ["near", "blank", "callable"]
