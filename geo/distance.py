@@ -29,20 +29,27 @@ def haversine_km(
     lat, lon : float
         Origin in decimal degrees (WGS84).
     lats, lons : array_like
-        Destinations in decimal degrees; NaN gives NaN.
+        Destinations in decimal degrees; NaN (no coordinates) or an infinite value gives
+        NaN, without a warning.
 
     Returns
     -------
     numpy.ndarray
         Distances in kilometres (float64), same shape as ``lats``.
+
+    Examples
+    --------
+    >>> haversine_km(52.37, 9.73, [52.37, float("nan"), float("inf")], [9.73, 9.0, 9.0])
+    array([ 0., nan, nan])
     """
     lat2 = np.radians(np.asarray(lats, dtype=np.float64))
     lon2 = np.radians(np.asarray(lons, dtype=np.float64))
     lat1, lon1 = np.radians(float(lat)), np.radians(float(lon))
-    a = (
-        np.sin((lat2 - lat1) * 0.5) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) * 0.5) ** 2
-    )
+    with np.errstate(invalid="ignore"):  # sin/cos of an infinite value: NaN, as documented
+        a = (
+            np.sin((lat2 - lat1) * 0.5) ** 2
+            + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) * 0.5) ** 2
+        )
     return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
