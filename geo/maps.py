@@ -264,7 +264,7 @@ class MapLanguage(MacroElement):
         (function () {
             document.documentElement.lang = {{ this.locale.lang|tojson }};
             var digits = {{ this.locale.digits|tojson }};
-            var scale = L.control.scale();
+            var scale = L.control.scale({imperial: false});  // metric only
             if (digits) {
                 scale._updateScale = function (el, text, ratio) {
                     L.Control.Scale.prototype._updateScale.call(this, el,
