@@ -10,16 +10,15 @@
 * :func:`svg_map` -- the same choropleth as a self-contained inline SVG (no script, no
   request) for the printable report.
 
-Every text is HTML-escaped here; German data in a tooltip (place and district names, marked
-with :func:`geo.maps.german`) is shown inside ``<span lang="de" dir="auto">``. No Streamlit
-import.
+Every text is HTML-escaped here; German data in a tooltip (district, place names) is shown
+inside ``<span lang="de" dir="auto">``. No Streamlit import.
 """
 
 from __future__ import annotations
 
 import html
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,7 @@ import numpy as np
 import pandas as pd
 from folium.template import Template
 
-from geo.maps import COORD_DECIMALS, GERMAN_JS, _rounded_geojson, tip_html
+from geo.maps import COORD_DECIMALS, _encode, _rounded_geojson, tip_html
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -146,23 +145,36 @@ def add_choropleth(
 
 
 class PlaceDots(folium.MacroElement):
-    """One layer of circle markers built in the browser from compact arrays; the tooltips'
-    German data (escaped text, marked with :func:`geo.maps.german`) is marked ``lang="de"``
-    in the browser (12 bytes of JSON per name instead of some 60 for a ``<span>``)."""
+    """One layer of circle markers built in the browser from compact arrays.
+
+    A tooltip is built when it opens, from ONE template (escaped HTML with ``{field}``
+    placeholders) and per point the fields' values (escaped, dictionary-encoded like
+    :class:`geo.maps.OfferCluster`'s); a German field's value is marked
+    ``<span lang="de" dir="auto">``. So the sentence around a place's name and figures
+    travels once, not 1,153 times."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function(){
             var d = {{ this.payload|tojson }};
-            {{ this.german_js }}
             var group = L.featureGroup();
+            function each(v, i) { return Array.isArray(v) ? v[i] : v; }
+            function tip(layer) {  // one pass: a value is never read as a placeholder
+                var i = layer.options.row;
+                return d.tip.replace(/\\{(\\w+)\\}/g, function (all, k) {
+                    var f = d.fields.indexOf(k);
+                    if (f < 0) { return all; }
+                    var c = d.codes[f], v = d.values[f][c === null ? i : c[i]];
+                    return d.german[f] ? '<span lang="de" dir="auto">' + v + "</span>" : v;
+                });
+            }
             for (var i = 0; i < d.lat.length; i++) {
                 var mk = L.circleMarker([d.lat[i], d.lon[i]], {
-                    radius: d.r[i], weight: d.w[i], color: d.stroke[i],
+                    row: i, radius: d.r[i], weight: each(d.w, i), color: each(d.stroke, i),
                     fillColor: d.palette[d.c[i]], fillOpacity: 0.85
                 });
-                mk.bindTooltip(germanMarked(d.tip[i]));
+                mk.bindTooltip(tip);
                 group.addLayer(mk);
             }
             group.addTo({{ this._parent.get_name() }});
@@ -175,7 +187,6 @@ class PlaceDots(folium.MacroElement):
         super().__init__()
         self._name = "PlaceDots"
         self.payload = payload
-        self.german_js = GERMAN_JS
 
 
 def add_place_dots(
@@ -184,24 +195,44 @@ def add_place_dots(
     lon: Sequence[float],
     colors: Sequence[str],
     radii: Sequence[float],
-    tooltips: Sequence[str],
+    tooltip: str,
+    values: Mapping[str, Sequence[Any]],
     *,
+    german: Sequence[str] = (),
     stroke: Sequence[str] | None = None,
     weight: Sequence[float] | None = None,
 ) -> PlaceDots:
-    """Add circle markers (colour, radius in px and tooltip per point; tooltips escaped,
-    German data in them marked with :func:`geo.maps.german`)."""
+    """Add circle markers (colour and radius in px per point).
+
+    Parameters
+    ----------
+    tooltip : str
+        Plain text with ``{field}`` placeholders (e.g. a catalogue text filled with
+        ``place="{place}"``), escaped here.
+    values : mapping of str to sequence
+        Per field one value per point, as text (numbers already written in the UI
+        language), escaped here.
+    german : sequence of str
+        Fields holding German data (place and district names): marked ``lang="de"``.
+    stroke, weight : sequence, optional
+        Outline colour and width per point (default: one for all).
+    """
     palette, codes = np.unique(np.asarray(colors, dtype=object).astype(str), return_inverse=True)
-    n = len(lat)
+    fields = list(values)
+    encoded = [_encode(pd.Series(list(values[f]), dtype=object)) for f in fields]
     payload = {
         "lat": np.round(np.asarray(lat, float), COORD_DECIMALS).tolist(),
         "lon": np.round(np.asarray(lon, float), COORD_DECIMALS).tolist(),
         "r": np.round(np.asarray(radii, float), 1).tolist(),
         "c": codes.ravel().tolist(),
         "palette": palette.tolist(),
-        "tip": [html.escape(str(s)) for s in tooltips],
-        "stroke": list(stroke) if stroke is not None else ["#333333"] * n,
-        "w": list(weight) if weight is not None else [0.6] * n,
+        "tip": html.escape(tooltip),
+        "fields": fields,
+        "values": [v for v, _ in encoded],
+        "codes": [c for _, c in encoded],
+        "german": [f in german for f in fields],
+        "stroke": list(stroke) if stroke is not None else "#333333",
+        "w": list(weight) if weight is not None else 0.6,
     }
     layer = PlaceDots(payload)
     layer.add_to(m)

@@ -518,16 +518,6 @@ CLUSTER_DIGITS_JS = """
                 };
             }"""
 
-#: the German data of a map text (:func:`german`) marked in the browser, as :func:`tip_html`
-#: does on the server: ``germanMarked(text)`` (``text`` escaped already)
-GERMAN_JS = """
-            function germanMarked(v) {
-                return v.replace(/\u2068([^\u2068\u2069]*)\u2069/g,
-                                 '<span lang="de" dir="auto">$1</span>')
-                        .replace(/[\u2068\u2069]/g, "");
-            }"""
-
-
 class OfferCluster(folium.plugins.MarkerCluster):
     """One clustered layer of ``L.circleMarker`` points built in the browser from columns.
 

@@ -249,13 +249,23 @@ def district_tips(districts: pd.DataFrame, value: dict, lang: str, digits: int,
             for a, name in zip(districts["ags"], districts["name"], strict=True)]  # fmt: skip
 
 
-def place_tips(places: pd.DataFrame, lang: str) -> list[str]:
-    """Each place's tooltip on the place map, in the UI language (numbers in its digits), the
-    place and district names marked as German data (:func:`geo.maps.german`)."""
-    return [t("luecken.place_tip", lang, place=maps.german(n), district=maps.german(d),
-              km=num(k, lang, 1), n=num(i, lang))
-            for n, d, k, i in zip(places["name"], places["district"], places["distance_km"],
-                                  places["inhabitants"], strict=True)]  # fmt: skip
+#: the place map's tooltip fields; the names are German data
+PLACE_TIP_GERMAN = ("place", "district")
+
+
+def place_tips(places: pd.DataFrame, lang: str) -> tuple[str, dict[str, list[str]]]:
+    """The place map's tooltip in the UI language: the catalogue text with its placeholders
+    left in, and per placeholder one value per place (numbers in the language's format and
+    digits; place and district names, :data:`PLACE_TIP_GERMAN`, are German data)."""
+    fields = ("place", "district", "km", "n")
+    template = t("luecken.place_tip", lang, **{f: f"{{{f}}}" for f in fields})
+    values = {
+        "place": [str(v) for v in places["name"]],
+        "district": [str(v) for v in places["district"]],
+        "km": [num(k, lang, 1) for k in places["distance_km"]],
+        "n": [num(i, lang) for i in places["inhabitants"]],
+    }
+    return template, values
 
 
 def district_map(outcome: GapOutcome, lang: str) -> None:
@@ -327,7 +337,8 @@ def place_map(outcome: GapOutcome, suggestion: Suggestion | None, lang: str) -> 
     m = maps.base_map(zoom=7, lang=lang)
     districts = load_districts()
     maps.add_district_outlines(m, districts)
-    gap_maps.add_place_dots(m, p["lat"], p["lon"], colours, radii, tips)
+    gap_maps.add_place_dots(m, p["lat"], p["lon"], colours, radii, *tips,
+                            german=PLACE_TIP_GERMAN)  # fmt: skip
     offices = outcome.offices
     if len(offices):
         # an office's name, organisation and place are German data; an office added on the

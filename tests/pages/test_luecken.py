@@ -102,20 +102,22 @@ def test_map_tooltips_in_farsi_mark_german_names_and_use_persian_digits():
     import pandas as pd
 
     from geo import maps
-    from ui.gaps import district_tips, place_tips
+    from ui.gaps import PLACE_TIP_GERMAN, district_tips, place_tips
 
     span = '<span lang="de" dir="auto">'
     places = pd.DataFrame({"name": ["Bad Bentheim", "<b>Ort</b>"],
                            "district": ["Grafschaft Bentheim", "Celle"],
                            "distance_km": [12.34, float("nan")],
                            "inhabitants": [15321, 0]})  # fmt: skip
-    districts = pd.DataFrame({"ags": ["03351", "03101"], "name": ["Celle", "Braunschweig"]})
-    tips = [maps.tip_html(x) for x in place_tips(places, "fa")
-            + district_tips(districts, {"03351": 0.4567, "03101": 12.0}, "fa", 1, " %")]
-    assert tips[0].startswith(f"{span}Bad Bentheim</span> ({span}Grafschaft Bentheim</span>)")
-    assert "۱۲٫۳" in tips[0] and "۱۵٬۳۲۱" in tips[0]
-    assert f"{span}{html.escape('<b>Ort</b>')}</span>" in tips[1] and "–" in tips[1]
-    assert tips[2:] == [f"{span}Celle</span>: ۰٫۵ %", f"{span}Braunschweig</span>: ۱۲٫۰ %"]
-    for tip in tips:
-        farsi = re.sub(f"{span}.*?</span>", "", tip)
-        assert not re.search(r"[0-9]|[A-Za-zÄÖÜäöüß]{3,}", farsi), farsi
+    template, values = place_tips(places, "fa")
+    assert set(PLACE_TIP_GERMAN) == {"place", "district"} and set(values) >= {"place", "km"}
+    assert values["place"] == ["Bad Bentheim", "<b>Ort</b>"]
+    assert values["km"] == ["۱۲٫۳", "–"] and values["n"] == ["۱۵٬۳۲۱", "۰"]
+    farsi = [re.sub(r"\{\w+\}", "", template)]
+    districts = pd.DataFrame({"ags": ["03351", "03101"], "name": ["Celle", "<b>"]})
+    tips = [maps.tip_html(x) for x in district_tips(
+        districts, {"03351": 0.4567, "03101": 12.0}, "fa", 1, " %")]  # fmt: skip
+    assert tips == [f"{span}Celle</span>: ۰٫۵ %", f"{span}{html.escape('<b>')}</span>: ۱۲٫۰ %"]
+    farsi += [re.sub(f"{span}.*?</span>", "", tip) for tip in tips]
+    for text in farsi:
+        assert not re.search(r"[0-9]|[A-Za-zÄÖÜäöüß]{3,}", text), text
