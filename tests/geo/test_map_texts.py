@@ -93,6 +93,75 @@ def test_network_map_in_farsi_marks_names_and_counts_in_persian_digits(tmp_path)
     assert netmap.add_symbol_layer(m, _offers(2), {}, "de").payload["digits"] is None
 
 
+#: A stand-in for the parts of Leaflet and Leaflet.markercluster the atlas layers use: it
+#: records every tooltip, popup (evaluated) and icon HTML they build.
+FAKE_LEAFLET = """
+var out = {tooltips: [], popups: [], icons: []};
+function layer(o) {
+  return {options: o || {}, _popup: null,
+          bindTooltip: function (c) { out.tooltips.push(typeof c === "function" ? c(this) : c);
+                                      return this; },
+          bindPopup: function (f) { this._popup = f; return this; },
+          on: function () { return this; }, addTo: function () { return this; }};
+}
+var L = {
+  featureGroup: function () { return {addLayer: function () {}, addTo: function () {}}; },
+  circleMarker: function (ll, o) { return layer(o); },
+  marker: function (ll, o) { if (o.icon) { out.icons.push(o.icon.html); } return layer(o); },
+  divIcon: function (o) { return o; },
+  markerClusterGroup: function (o) {
+    var c = {options: o || {}, _layers: [], on: function () {}, addTo: function () {},
+             addLayers: function (ms) { c._layers = ms; },
+             _defaultIconCreateFunction: function (cl) {
+               return {options: {html: "<div><span>" + cl.getChildCount() + "</span></div>"}};
+             }};
+    return c;
+  }
+};
+"""
+
+
+def _run_layers(m, layers, tmp_path) -> dict:
+    """Run the scripts of ``layers`` (on map ``m``) in Node with :data:`FAKE_LEAFLET`; the
+    popups are opened and a cluster of 1,234 offers drawn by each clustered layer."""
+    scripts = [layer._template.module.script(layer, {}) for layer in layers]
+    after = [f"""
+        (function (c) {{
+          if (!c || !c._layers) {{ return; }}
+          c._layers.forEach(function (mk) {{
+            if (mk._popup) {{ out.popups.push(mk._popup(mk)); }}
+          }});
+          var f = c.options.iconCreateFunction || c._defaultIconCreateFunction;
+          out.icons.push(f({{getChildCount: function () {{ return 1234; }}}}).options.html);
+        }})({layer.get_name()});""" for layer in layers]  # fmt: skip
+    harness = tmp_path / "layers.js"
+    harness.write_text(FAKE_LEAFLET + f"var {m.get_name()} = {{}};\n" + "\n".join(scripts)
+                       + "\n".join(after) + "\nconsole.log(JSON.stringify(out));\n",
+                       encoding="utf-8")  # fmt: skip
+    run = subprocess.run([_node(), str(harness)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_network_map_layers_write_names_as_german_and_counts_in_the_languages_digits(tmp_path):
+    """What the browser builds from the symbol layer (tooltips, popups: names and
+    organisations marked ``lang="de"``, the kind in the UI language, cluster counts) and
+    from the count bubbles (numbers and tooltips), in Farsi and in Ukrainian."""
+    frame = _offers(2).assign(name=["Beratung <b>", "JMD"], kind=["mbe", "mbe"])
+    cells = pd.DataFrame({"lat": [52.0], "lon": [9.0], "count": [1234]})
+    for lang, n in (("fa", "۱۲۳۴"), ("uk", "1234")):
+        m = maps.base_map(tiles=NO_TILES, lang=lang)
+        symbols = netmap.add_symbol_layer(m, frame, {"mbe": "مشاوره"}, lang)
+        bubbles = netmap.add_count_bubbles(m, cells, "{n} خدمت <i>", lang)
+        out = _run_layers(m, [symbols, bubbles], tmp_path)
+        assert out["tooltips"][:2] == [f"{SPAN}Beratung &lt;b&gt;</span>", f"{SPAN}JMD</span>"]
+        assert out["popups"][0] == (f"<strong>{SPAN}Beratung &lt;b&gt;</span></strong><br>"
+                                    f"{SPAN}Caritas &lt;b&gt;</span><br>مشاوره")
+        assert out["tooltips"][2] == f"{n} خدمت &lt;i&gt;"
+        assert f'<div class="atlas-count">{n}</div>' in out["icons"]
+        assert f"<div><span>{n}</span></div>" in out["icons"]  # the symbol layer's cluster
+
+
 def test_gap_maps_mark_german_names_and_escape(tmp_path):
     gdf = load_districts()
     m = maps.base_map(tiles=NO_TILES, lang="fa")
