@@ -335,3 +335,20 @@ def test_district_tooltips_in_farsi_mark_german_names_and_use_persian_digits(lev
         assert f"{span}Netzwerk Süd &lt;b&gt;</span>" in first
     if level == "dichte":
         assert "۱٬۲۳۴٫۶" in first and "۱" in maps.tip_html(tips[ags[1]])
+
+
+@pytest.mark.parametrize("page", ["pages/start.py", "pages/netzwerke.py"])
+def test_map_in_farsi_says_its_language_and_marks_district_names(app, page):
+    """The map the page sends (st_folium's script): the document's language, the scale's
+    digits, and the district tooltips with their names marked ``lang="de"``."""
+    import json
+
+    from jinja2.utils import htmlsafe_json_dumps
+
+    _open(app, page, lang="fa")
+    (script,) = [json.loads(c.proto.json_args)["script"]
+                 for c in app.get("component_instance")]  # fmt: skip
+    assert 'document.documentElement.lang = "fa"' in script
+    assert f"var digits = {htmlsafe_json_dumps('۰۱۲۳۴۵۶۷۸۹')}" in script
+    marked = htmlsafe_json_dumps('<span lang="de" dir="auto">Braunschweig</span>')[1:-1]
+    assert marked in script
