@@ -255,11 +255,11 @@ def tile_layer_config(env: Mapping[str, str] | None = None) -> TileConfig:
 
 
 class MapLanguage(MacroElement):
-    """The map document's language (its ``<html lang>``; tooltips and popups of a
-    right-to-left language run right to left), a scale bar that writes the language's digits
-    (Persian: ``۰-۹``) and Leaflet's zoom buttons named in the language (title and
-    screen-reader label; Leaflet's own are English). Added by :func:`base_map` with
-    ``lang``."""
+    """The map document's language (its ``<html lang>``; tooltips wrap at a phone's width,
+    and run right to left in a right-to-left language, as popups do), a scale bar that
+    writes the language's digits (Persian: ``۰-۹``) and Leaflet's zoom buttons named in the
+    language (title and screen-reader label; Leaflet's own are English). Added by
+    :func:`base_map` with ``lang``."""
 
     _template = Template(
         """
@@ -275,12 +275,15 @@ class MapLanguage(MacroElement):
                         ratio);
                 };
             }
-            if ({{ this.locale.dir|tojson }} === "rtl") {  // tooltips and popups right to left
-                var style = document.createElement("style");
-                style.textContent = ".leaflet-tooltip,.leaflet-popup-content"
-                                    + "{direction:rtl;text-align:start}";
-                document.head.appendChild(style);
-            }
+            // tooltips wrap inside a phone's map (translations run long; Leaflet's do not
+            // wrap), and run right to left in a right-to-left language, as popups do
+            var style = document.createElement("style");
+            style.textContent = ".leaflet-tooltip{white-space:normal;width:max-content;"
+                                + "max-width:min(16rem,45vw)}"
+                                + ({{ this.locale.dir|tojson }} === "rtl"
+                                   ? ".leaflet-tooltip,.leaflet-popup-content"
+                                     + "{direction:rtl;text-align:start}" : "");
+            document.head.appendChild(style);
             var map = {{ this._parent.get_name() }};
             scale.addTo(map);
             var zoom = {{ this.zoom|tojson }};
