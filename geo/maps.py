@@ -471,8 +471,8 @@ def _missing(value: Any) -> bool:
 
 def german(value: Any) -> str:
     """German data (a district, network or office name) inside a map's plain text, e.g. a
-    catalogue text's placeholder: isolated between FSI and PDI, which :func:`tip_html` (and
-    the scripts of the map layers) turn into ``<span lang="de" dir="auto">``; "" if missing.
+    catalogue text's placeholder: isolated between FSI and PDI, which :func:`tip_html` turns
+    into ``<span lang="de" dir="auto">``; "" if missing.
 
     >>> german("Celle") == FSI + "Celle" + PDI
     True
@@ -482,7 +482,7 @@ def german(value: Any) -> str:
     return isolate(str(value).replace(FSI, "").replace(PDI, ""))
 
 
-#: the German data in an escaped map text (:func:`german`); the map scripts use the same rule
+#: the German data in an escaped map text (:func:`german`)
 _GERMAN = re.compile(f"{FSI}([^{FSI}{PDI}]*){PDI}")
 _GERMAN_SPAN = r'<span lang="de" dir="auto">\1</span>'
 
@@ -520,6 +520,7 @@ CLUSTER_DIGITS_JS = """
                     return icon;
                 };
             }"""
+
 
 class OfferCluster(folium.plugins.MarkerCluster):
     """One clustered layer of ``L.circleMarker`` points built in the browser from columns.

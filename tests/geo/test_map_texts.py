@@ -155,8 +155,10 @@ def test_network_map_layers_write_names_as_german_and_counts_in_the_languages_di
         bubbles = netmap.add_count_bubbles(m, cells, "{n} خدمت <i>", lang)
         out = _run_layers(m, [symbols, bubbles], tmp_path)
         assert out["tooltips"][:2] == [f"{SPAN}Beratung &lt;b&gt;</span>", f"{SPAN}JMD</span>"]
-        assert out["popups"][0] == (f"<strong>{SPAN}Beratung &lt;b&gt;</span></strong><br>"
-                                    f"{SPAN}Caritas &lt;b&gt;</span><br>مشاوره")
+        assert out["popups"][0] == (
+            f"<strong>{SPAN}Beratung &lt;b&gt;</span></strong><br>"
+            f"{SPAN}Caritas &lt;b&gt;</span><br>مشاوره"
+        )
         assert out["tooltips"][2] == f"{n} خدمت &lt;i&gt;"
         assert f'<div class="atlas-count">{n}</div>' in out["icons"]
         assert f"<div><span>{n}</span></div>" in out["icons"]  # the symbol layer's cluster
@@ -182,8 +184,15 @@ def test_place_dots_build_their_tooltips_in_the_browser_as_marked_html(tmp_path)
     km = ["۳٫۵", "۱۲٫۰", "–", "<b>"]
     m = maps.base_map(tiles=NO_TILES, lang="fa")
     dots = gap_maps.add_place_dots(
-        m, [52.0, 52.1, 52.2, 52.3], [9.0] * 4, ["#f03b20"] * 4, [4, 5, 6, 7],
-        "{place} & {km} کیلومتر {other}", {"place": names, "km": km}, german=("place",))
+        m,
+        [52.0, 52.1, 52.2, 52.3],
+        [9.0] * 4,
+        ["#f03b20"] * 4,
+        [4, 5, 6, 7],
+        "{place} & {km} کیلومتر {other}",
+        {"place": names, "km": km},
+        german=("place",),
+    )
     assert dots.payload["tip"] == "{place} &amp; {km} کیلومتر {other}"
     assert dots.payload["german"] == [True, False]
     script = dots._template.module.script(dots, {})
