@@ -10,14 +10,15 @@
 * :func:`svg_map` -- the same choropleth as a self-contained inline SVG (no script, no
   request) for the printable report.
 
-Every text is HTML-escaped here. No Streamlit import.
+Every text is HTML-escaped here; German data in a tooltip (district, place names) is shown
+inside ``<span lang="de" dir="auto">``. No Streamlit import.
 """
 
 from __future__ import annotations
 
 import html
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 from folium.template import Template
 
-from geo.maps import COORD_DECIMALS, _rounded_geojson
+from geo.maps import COORD_DECIMALS, _encode, _rounded_geojson, tip_html
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -119,7 +120,8 @@ def add_choropleth(
     *,
     name: str = "choropleth",
 ) -> folium.GeoJson:
-    """Districts filled with ``colors`` (one per row), tooltip text per row (escaped)."""
+    """Districts filled with ``colors`` (one per row), tooltip text per row (escaped, German
+    data marked: :func:`geo.maps.tip_html`)."""
     gdf = districts_gdf
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
@@ -127,7 +129,7 @@ def add_choropleth(
     for feature, ags, color, tip in zip(data["features"], gdf["ags"].astype(str), colors,
                                         tooltips, strict=True):  # fmt: skip
         feature["id"] = ags
-        feature["properties"] = {"ags": ags, "fill": str(color), "label": html.escape(str(tip))}
+        feature["properties"] = {"ags": ags, "fill": str(color), "label": tip_html(tip)}
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         return {"color": "#4a5568", "weight": 1, "fillColor": feature["properties"]["fill"],
@@ -143,7 +145,13 @@ def add_choropleth(
 
 
 class PlaceDots(folium.MacroElement):
-    """One layer of circle markers built in the browser from compact arrays."""
+    """One layer of circle markers built in the browser from compact arrays.
+
+    A tooltip is built when it opens, from ONE template (escaped HTML with ``{field}``
+    placeholders) and per point the fields' values (escaped, dictionary-encoded like
+    :class:`geo.maps.OfferCluster`'s); a German field's value is marked
+    ``<span lang="de" dir="auto">``. So the sentence around a place's name and figures
+    travels once, not 1,153 times."""
 
     _template = Template(
         """
@@ -151,12 +159,22 @@ class PlaceDots(folium.MacroElement):
         var {{ this.get_name() }} = (function(){
             var d = {{ this.payload|tojson }};
             var group = L.featureGroup();
+            function each(v, i) { return Array.isArray(v) ? v[i] : v; }
+            function tip(layer) {  // one pass: a value is never read as a placeholder
+                var i = layer.options.row;
+                return d.tip.replace(/\\{(\\w+)\\}/g, function (all, k) {
+                    var f = d.fields.indexOf(k);
+                    if (f < 0) { return all; }
+                    var c = d.codes[f], v = d.values[f][c === null ? i : c[i]];
+                    return d.german[f] ? '<span lang="de" dir="auto">' + v + "</span>" : v;
+                });
+            }
             for (var i = 0; i < d.lat.length; i++) {
                 var mk = L.circleMarker([d.lat[i], d.lon[i]], {
-                    radius: d.r[i], weight: d.w[i], color: d.stroke[i],
+                    row: i, radius: d.r[i], weight: each(d.w, i), color: each(d.stroke, i),
                     fillColor: d.palette[d.c[i]], fillOpacity: 0.85
                 });
-                mk.bindTooltip(d.tip[i]);
+                mk.bindTooltip(tip);
                 group.addLayer(mk);
             }
             group.addTo({{ this._parent.get_name() }});
@@ -177,23 +195,44 @@ def add_place_dots(
     lon: Sequence[float],
     colors: Sequence[str],
     radii: Sequence[float],
-    tooltips: Sequence[str],
+    tooltip: str,
+    values: Mapping[str, Sequence[Any]],
     *,
+    german: Sequence[str] = (),
     stroke: Sequence[str] | None = None,
     weight: Sequence[float] | None = None,
 ) -> PlaceDots:
-    """Add circle markers (colour, radius in px and tooltip per point; tooltips escaped)."""
+    """Add circle markers (colour and radius in px per point).
+
+    Parameters
+    ----------
+    tooltip : str
+        Plain text with ``{field}`` placeholders (e.g. a catalogue text filled with
+        ``place="{place}"``), escaped here.
+    values : mapping of str to sequence
+        Per field one value per point, as text (numbers already written in the UI
+        language), escaped here.
+    german : sequence of str
+        Fields holding German data (place and district names): marked ``lang="de"``.
+    stroke, weight : sequence, optional
+        Outline colour and width per point (default: one for all).
+    """
     palette, codes = np.unique(np.asarray(colors, dtype=object).astype(str), return_inverse=True)
-    n = len(lat)
+    fields = list(values)
+    encoded = [_encode(pd.Series(list(values[f]), dtype=object)) for f in fields]
     payload = {
         "lat": np.round(np.asarray(lat, float), COORD_DECIMALS).tolist(),
         "lon": np.round(np.asarray(lon, float), COORD_DECIMALS).tolist(),
         "r": np.round(np.asarray(radii, float), 1).tolist(),
         "c": codes.ravel().tolist(),
         "palette": palette.tolist(),
-        "tip": [html.escape(str(s)) for s in tooltips],
-        "stroke": list(stroke) if stroke is not None else ["#333333"] * n,
-        "w": list(weight) if weight is not None else [0.6] * n,
+        "tip": html.escape(tooltip),
+        "fields": fields,
+        "values": [v for v, _ in encoded],
+        "codes": [c for _, c in encoded],
+        "german": [f in german for f in fields],
+        "stroke": list(stroke) if stroke is not None else "#333333",
+        "w": list(weight) if weight is not None else 0.6,
     }
     layer = PlaceDots(payload)
     layer.add_to(m)

@@ -42,7 +42,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from i18n import direction, t
-from i18n.localedata import localize_digits
+from i18n.localedata import FSI, PDI, isolate, localize_digits
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -59,9 +59,11 @@ __all__ = [
     "add_offer_points",
     "base_map",
     "foreign_asset_urls",
+    "german",
     "map_payload_bytes",
     "offer_at",
     "tile_layer_config",
+    "tip_html",
     "use_local_assets",
 ]
 
@@ -253,10 +255,11 @@ def tile_layer_config(env: Mapping[str, str] | None = None) -> TileConfig:
 
 
 class MapLanguage(MacroElement):
-    """The map document's language (its ``<html lang>``), a scale bar that writes the
-    language's digits (Persian: ``۰-۹``) and Leaflet's zoom buttons named in the language
-    (title and screen-reader label; Leaflet's own are English). Added by :func:`base_map`
-    with ``lang``."""
+    """The map document's language (its ``<html lang>``; tooltips wrap at a phone's width,
+    and run right to left in a right-to-left language, as popups do), a scale bar that
+    writes the language's digits (Persian: ``۰-۹``) and Leaflet's zoom buttons named in the
+    language (title and screen-reader label; Leaflet's own are English). Added by
+    :func:`base_map` with ``lang``."""
 
     _template = Template(
         """
@@ -272,6 +275,15 @@ class MapLanguage(MacroElement):
                         ratio);
                 };
             }
+            // tooltips wrap inside a phone's map (translations run long; Leaflet's do not
+            // wrap), and run right to left in a right-to-left language, as popups do
+            var style = document.createElement("style");
+            style.textContent = ".leaflet-tooltip{white-space:normal;width:max-content;"
+                                + "max-width:min(16rem,45vw)}"
+                                + ({{ this.locale.dir|tojson }} === "rtl"
+                                   ? ".leaflet-tooltip,.leaflet-popup-content"
+                                     + "{direction:rtl;text-align:start}" : "");
+            document.head.appendChild(style);
             var map = {{ this._parent.get_name() }};
             scale.addTo(map);
             var zoom = {{ this.zoom|tojson }};
@@ -457,13 +469,57 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
+def german(value: Any) -> str:
+    """German data (a district, network or office name) inside a map's plain text, e.g. a
+    catalogue text's placeholder: isolated between FSI and PDI, which :func:`tip_html` turns
+    into ``<span lang="de" dir="auto">``; "" if missing.
+
+    >>> german("Celle") == FSI + "Celle" + PDI
+    True
+    """
+    if _missing(value):
+        return ""
+    return isolate(str(value).replace(FSI, "").replace(PDI, ""))
+
+
+#: the German data in an escaped map text (:func:`german`)
+_GERMAN = re.compile(f"{FSI}([^{FSI}{PDI}]*){PDI}")
+_GERMAN_SPAN = r'<span lang="de" dir="auto">\1</span>'
+
+
+def tip_html(text: Any) -> str:
+    """A map text (tooltip) as HTML: everything escaped (also ``$`` and backticks, for folium
+    templates that paste it into a JS template literal), the parts marked with :func:`german`
+    inside ``<span lang="de" dir="auto">``.
+
+    >>> tip_html(german("<b>Celle</b>") + " · 3 $")
+    '<span lang="de" dir="auto">&lt;b&gt;Celle&lt;/b&gt;</span> · 3 &#36;'
+    """
+    escaped = html.escape(str(text)).replace("`", "&#96;").replace("$", "&#36;")
+    return _GERMAN.sub(_GERMAN_SPAN, escaped).replace(FSI, "").replace(PDI, "")
+
+
 def _german_html(value: Any) -> str:
     """A German name (data) as escaped HTML marked ``lang="de"``; "" if missing.
 
     >>> _german_html("<b>Celle</b>")
     '<span lang="de" dir="auto">&lt;b&gt;Celle&lt;/b&gt;</span>'
     """
-    return "" if _missing(value) else f'<span lang="de" dir="auto">{html.escape(str(value))}</span>'
+    return tip_html(german(value))
+
+
+#: script giving the clusters of ``cluster`` their count in the digits ``d.digits`` (a string of
+#: ten digits, or null: Western), shared by the clustered layers (OfferCluster, SymbolCluster)
+CLUSTER_DIGITS_JS = """
+            if (d.digits) {  // a cluster's count in the UI language's digits (Persian: ۰-۹)
+                cluster.options.iconCreateFunction = function (c) {
+                    var icon = cluster._defaultIconCreateFunction(c);
+                    icon.options.html = icon.options.html.replace(/[0-9]/g, function (x) {
+                        return d.digits[Number(x)];
+                    });
+                    return icon;
+                };
+            }"""
 
 
 class OfferCluster(folium.plugins.MarkerCluster):
@@ -522,15 +578,7 @@ class OfferCluster(folium.plugins.MarkerCluster):
                 mk.on("click", atHome);
                 markers[i] = mk;
             }
-            if (d.digits) {  // a cluster's count in the UI language's digits (Persian: ۰-۹)
-                cluster.options.iconCreateFunction = function (c) {
-                    var icon = cluster._defaultIconCreateFunction(c);
-                    icon.options.html = icon.options.html.replace(/[0-9]/g, function (x) {
-                        return d.digits[Number(x)];
-                    });
-                    return icon;
-                };
-            }
+            {{ this.cluster_digits }}
             cluster.addLayers(markers);
             // A tapped cluster zooms in while it can split; one that cannot (offices in one
             // building) spiderfies at once, at any zoom (markercluster itself would first zoom
@@ -565,6 +613,7 @@ class OfferCluster(folium.plugins.MarkerCluster):
         super().__init__(name=name, **options)
         self._name = "OfferCluster"
         self.payload = payload
+        self.cluster_digits = CLUSTER_DIGITS_JS
 
 
 def _encode(series: pd.Series, *, markup: bool = False) -> tuple[list[str], list[int] | None]:

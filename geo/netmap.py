@@ -7,7 +7,8 @@ Builds on :mod:`geo.maps` (base map, self-hosted assets). No Streamlit here.
   a district whose network assignment is confirmed is filled solid, an inferred one is
   hatched (an SVG pattern of the network's colour), a district without a known network is
   grey; the region and density levels fill solid (density: zero hatched grey).
-* :func:`add_choropleth` — ONE GeoJSON layer with those styles and an escaped tooltip; a
+* :func:`add_choropleth` — ONE GeoJSON layer with those styles and an escaped tooltip
+  (German data in it marked ``lang="de"``, :func:`geo.maps.german`); a
   click returns the feature (``st_folium(..., returned_objects=["last_active_drawing"])``)
   whose ``properties.ags`` selects the district.
 * :func:`add_symbol_layer` — the offers of the active layers as ONE clustered layer of
@@ -17,6 +18,7 @@ Builds on :mod:`geo.maps` (base map, self-hosted assets). No Streamlit here.
   network or district), so nothing is dropped and the payload stays small.
 
 Every string that reaches the page is escaped with ``html.escape`` and travels as JSON.
+Names (German data) are marked ``lang="de"``; counts use the UI language's digits.
 """
 
 from __future__ import annotations
@@ -181,7 +183,8 @@ def add_choropleth(m: folium.Map, districts: Any, styles: Mapping[str, DistrictS
                    tooltips: Mapping[str, str], *, selected: Sequence[str] = (),
                    decimals: int = 4) -> folium.GeoJson:  # fmt: skip
     """ONE GeoJSON layer of the districts, filled by ``styles``; ``tooltips`` (AGS → plain
-    text) are escaped here. ``selected`` districts get a thick dark outline."""
+    text, German data in it marked with :func:`geo.maps.german`) are escaped here
+    (:func:`geo.maps.tip_html`). ``selected`` districts get a thick dark outline."""
     hatch_colours = sorted({s.colour for s in styles.values() if s.pattern == "hatch"})
     hatch_index = {c: i for i, c in enumerate(hatch_colours)}
     data = maps._rounded_geojson(districts, decimals)
@@ -192,7 +195,7 @@ def add_choropleth(m: folium.Map, districts: Any, styles: Mapping[str, DistrictS
                 else style.colour)  # fmt: skip
         feature["id"] = ags
         feature["properties"] = {
-            "ags": ags, "tip": html.escape(tooltips.get(ags, ags)), "fill": fill,
+            "ags": ags, "tip": maps.tip_html(tooltips.get(ags, ags)), "fill": fill,
             "opacity": 0.35 if style.pattern == "none" else 0.7, "sel": ags in chosen,
         }  # fmt: skip
 
@@ -219,7 +222,8 @@ class SymbolCluster(folium.plugins.MarkerCluster):
 
     Payload: ``lat``, ``lon``, ``sym`` (index into ``symbols``: pre-rendered SVG strings of
     shape + colour), ``name``/``org``/``kind`` (dictionary-encoded escaped text) — the
-    popup shows name, organization and kind; the tooltip the name.
+    popup shows name, organization (German data, marked ``lang="de"``) and kind; the
+    tooltip the name; ``digits``: the cluster counts' digits (``null``: Western).
     """
 
     _template = Template("""
@@ -232,18 +236,20 @@ class SymbolCluster(folium.plugins.MarkerCluster):
                                   iconAnchor: [7, 7]});
             });
             function text(f, i) { var c = d.codes[f]; return d.values[f][c === null ? i : c[i]]; }
+            function de(f, i) { return '<span lang="de" dir="auto">' + text(f, i) + "</span>"; }
             var n = d.lat.length, markers = new Array(n);
             for (var i = 0; i < n; i++) {
                 var mk = L.marker([d.lat[i], d.lon[i]], {icon: icons[d.sym[i]], row: i,
                                                          keyboard: false});
-                mk.bindTooltip(text(0, i));
+                mk.bindTooltip(de(0, i));
                 mk.bindPopup(function(layer) {
                     var r = layer.options.row;
-                    return "<strong>" + text(0, r) + "</strong><br>" + text(1, r) + "<br>" +
+                    return "<strong>" + de(0, r) + "</strong><br>" + de(1, r) + "<br>" +
                            text(2, r);
                 });
                 markers[i] = mk;
             }
+            {{ this.cluster_digits }}
             cluster.addLayers(markers);
             cluster.addTo({{ this._parent.get_name() }});
             return cluster;
@@ -254,11 +260,13 @@ class SymbolCluster(folium.plugins.MarkerCluster):
         super().__init__(name="offers", **options)
         self._name = "SymbolCluster"
         self.payload = payload
+        self.cluster_digits = maps.CLUSTER_DIGITS_JS
 
 
-def add_symbol_layer(m: folium.Map, frame: pd.DataFrame, kind_labels: Mapping[str, str]
-                     ) -> SymbolCluster:  # fmt: skip
-    """All placed rows of ``frame`` (``lat, lon, name, organization, kind``) as symbols."""
+def add_symbol_layer(m: folium.Map, frame: pd.DataFrame, kind_labels: Mapping[str, str],
+                     lang: str | None = None) -> SymbolCluster:  # fmt: skip
+    """All placed rows of ``frame`` (``lat, lon, name, organization, kind``) as symbols
+    (``kind_labels`` in the UI language ``lang``, whose digits the cluster counts use)."""
     rows = frame[frame["lat"].notna() & frame["lon"].notna()]
     kinds = rows["kind"].astype(str)
     sym_keys = sorted(set(kinds))
@@ -280,6 +288,7 @@ def add_symbol_layer(m: folium.Map, frame: pd.DataFrame, kind_labels: Mapping[st
         "lat": np.round(rows["lat"].to_numpy(float), maps.COORD_DECIMALS).tolist(),
         "lon": np.round(rows["lon"].to_numpy(float), maps.COORD_DECIMALS).tolist(),
         "sym": [index[k] for k in kinds], "symbols": symbols, "values": values, "codes": codes,
+        "digits": maps._language(lang)["digits"],
     }  # fmt: skip
     layer = SymbolCluster(payload, chunked_loading=True, show_coverage_on_hover=False,
                           max_cluster_radius=40)  # fmt: skip
@@ -317,7 +326,8 @@ def count_cells(frame: pd.DataFrame, *, by: str, districts: Any = None,
 class CountBubbles(MacroElement):
     """Counts as proportional circles with the number written in them, built in the browser
     from one compact JSON payload (``[lat, lon, count]`` rows) — hundreds of cells cost a few
-    kilobytes instead of one folium object each."""
+    kilobytes instead of one folium object each. Numbers are written in ``digits`` (ten
+    digits, or ``null``: Western)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -325,14 +335,20 @@ class CountBubbles(MacroElement):
             var d = {{ this.payload|tojson }};
             var group = L.featureGroup();
             var top = Math.max(1, Math.max.apply(null, d.rows.map(function(r){return r[2];})));
+            function written(n) {
+                var s = String(n);
+                return d.digits ? s.replace(/[0-9]/g, function(x){return d.digits[Number(x)];})
+                                : s;
+            }
             d.rows.forEach(function(r) {
                 var radius = 8 + 22 * Math.sqrt(r[2] / top);
                 L.circleMarker([r[0], r[1]], {radius: radius, weight: 1.5, color: "#ffffff",
                     fillColor: "#1f3b57", fillOpacity: 0.85})
-                  .bindTooltip(d.tooltip.replace("{n}", r[2])).addTo(group);
+                  .bindTooltip(d.tooltip.replace("{n}", written(r[2]))).addTo(group);
                 L.marker([r[0], r[1]], {interactive: false, keyboard: false,
                     icon: L.divIcon({className: "", iconSize: [40, 16], iconAnchor: [20, 8],
-                        html: '<div class="atlas-count">' + r[2] + '</div>'})}).addTo(group);
+                        html: '<div class="atlas-count">' + written(r[2]) + "</div>"})})
+                  .addTo(group);
             });
             group.addTo({{ this._parent.get_name() }});
             return group;
@@ -345,12 +361,15 @@ class CountBubbles(MacroElement):
         self.payload = payload
 
 
-def add_count_bubbles(m: folium.Map, cells: pd.DataFrame, tooltip: str) -> CountBubbles:
+def add_count_bubbles(m: folium.Map, cells: pd.DataFrame, tooltip: str,
+                      lang: str | None = None) -> CountBubbles:  # fmt: skip
     """Proportional circles with the count written in them (``tooltip`` has ``{n}``; it is
-    escaped here, the counts are integers)."""
+    escaped here, the counts are integers written in the digits of the UI language
+    ``lang``)."""
     rows = [[round(float(r.lat), 4), round(float(r.lon), 4), int(r.count)]
             for r in cells.itertuples(index=False)]  # fmt: skip
-    layer = CountBubbles({"rows": rows, "tooltip": html.escape(tooltip)})
+    layer = CountBubbles({"rows": rows, "tooltip": maps.tip_html(tooltip),
+                          "digits": maps._language(lang)["digits"]})  # fmt: skip
     layer.total = int(sum(r[2] for r in rows))
     layer.add_to(m)
     return layer

@@ -19,7 +19,6 @@ import folium
 import numpy as np
 import pandas as pd
 import streamlit as st
-from babel.numbers import format_decimal
 from streamlit_folium import st_folium
 
 from directory import gaps_report as report
@@ -37,6 +36,7 @@ from geo.gaps import nearest_place_name, suggest_sites
 from geo.geocode import geocode
 from geo.sites import Suggestion
 from i18n import t
+from i18n.localedata import format_number
 from ui.blocks import escape_markdown
 from ui.filters import param_widget, put_in_url, read_widgets, set_widgets
 from ui.state import offers
@@ -56,11 +56,10 @@ def _tr(lang: str):
 
 
 def num(value: float, lang: str, digits: int = 0) -> str:
-    """A number in the UI language's format ("–" for NaN/inf)."""
+    """A number in the UI language's format and digits ("–" for NaN/inf)."""
     if value is None or not np.isfinite(value):
         return "–"
-    return format_decimal(float(value), format="#,##0" + ("." + "0" * digits if digits else ""),
-                          locale=lang)  # fmt: skip
+    return format_number(float(value), lang, "#,##0" + ("." + "0" * digits if digits else ""))
 
 
 def table(frame: pd.DataFrame, **options) -> None:
@@ -242,6 +241,33 @@ def _legend(items: list[tuple[str, str]], caption: str) -> None:
             f'<ul style="padding:0;margin:.2rem 0;list-style:none">{boxes}</ul></div>')  # fmt: skip
 
 
+def district_tips(districts: pd.DataFrame, value: dict, lang: str, digits: int,
+                  unit: str) -> list[str]:  # fmt: skip
+    """Each district's tooltip on the choropleth: its name (German data, marked with
+    :func:`geo.maps.german`) and its figure in the UI language's format and digits."""
+    return [f"{maps.german(name)}: {num(value[a], lang, digits)}{unit}"
+            for a, name in zip(districts["ags"], districts["name"], strict=True)]  # fmt: skip
+
+
+#: the place map's tooltip fields; the names are German data
+PLACE_TIP_GERMAN = ("place", "district")
+
+
+def place_tips(places: pd.DataFrame, lang: str) -> tuple[str, dict[str, list[str]]]:
+    """The place map's tooltip in the UI language: the catalogue text with its placeholders
+    left in, and per placeholder one value per place (numbers in the language's format and
+    digits; place and district names, :data:`PLACE_TIP_GERMAN`, are German data)."""
+    fields = ("place", "district", "km", "n")
+    template = t("luecken.place_tip", lang, **{f: f"{{{f}}}" for f in fields})
+    values = {
+        "place": [str(v) for v in places["name"]],
+        "district": [str(v) for v in places["district"]],
+        "km": [num(k, lang, 1) for k in places["distance_km"]],
+        "n": [num(i, lang) for i in places["inhabitants"]],
+    }
+    return template, values
+
+
 def district_map(outcome: GapOutcome, lang: str) -> None:
     """Choropleth of the chosen district figure, with a legend."""
     param_widget(GapQuery.params["kennzahl"], lang, prefix=_PREFIX,
@@ -255,9 +281,8 @@ def district_map(outcome: GapOutcome, lang: str) -> None:
     r = outcome.result.districts.set_index("ags")
     colour = dict(zip(r.index, classes.color_of(), strict=True))
     value = dict(zip(r.index, values, strict=True))
-    tips = [f"{name}: {num(value[a], lang, digits)}{unit}"
-            for a, name in zip(districts["ags"], districts["name"], strict=True)]  # fmt: skip
-    m = maps.base_map(zoom=7)
+    tips = district_tips(districts, value, lang, digits, unit)
+    m = maps.base_map(zoom=7, lang=lang)
     gap_maps.add_choropleth(m, districts, [colour[a] for a in districts["ags"]], tips)
     label = t(f"luecken.metric.{st.session_state['g_kennzahl']}", lang,
               km=f"{outcome.result.radius_km:g}")  # fmt: skip
@@ -307,27 +332,30 @@ def place_map(outcome: GapOutcome, suggestion: Suggestion | None, lang: str) -> 
     beyond = p["inhabitants_beyond"].to_numpy(float)
     top = beyond.max() if beyond.max() > 0 else 1.0
     radii = np.where(beyond > 0, 4 + 14 * np.sqrt(beyond / top), 3)
-    tips = [t("luecken.place_tip", lang, place=n, district=d, km=num(k, lang, 1),
-              n=num(i, lang))
-            for n, d, k, i in zip(p["name"], p["district"], p["distance_km"], p["inhabitants"],
-                                  strict=True)]  # fmt: skip
+    tips = place_tips(p, lang)
     # centre and zoom, not fit_bounds: the map may start in a hidden tab (zero size)
-    m = maps.base_map(zoom=7)
+    m = maps.base_map(zoom=7, lang=lang)
     districts = load_districts()
     maps.add_district_outlines(m, districts)
-    gap_maps.add_place_dots(m, p["lat"], p["lon"], colours, radii, tips)
+    gap_maps.add_place_dots(m, p["lat"], p["lon"], colours, radii, *tips,
+                            german=PLACE_TIP_GERMAN)  # fmt: skip
     offices = outcome.offices
     if len(offices):
+        # an office's name, organisation and place are German data; an office added on the
+        # map is named by the UI ("hypothetical", in the UI language)
+        hypothetical = offices["hypothetical"].astype(bool)
         shown = offices.assign(
-            status_label=np.where(offices["hypothetical"].astype(bool),
-                                  t("luecken.hypothetical", lang), t("luecken.existing", lang)),
-            name=np.where(offices["hypothetical"].astype(bool), t("luecken.hypothetical", lang),
-                          offices["name"].astype(str)),
+            status_label=np.where(hypothetical, t("luecken.hypothetical", lang),
+                                  t("luecken.existing", lang)),
+            name=[maps.tip_html(t("luecken.hypothetical", lang) if h else maps.german(n))
+                  for h, n in zip(hypothetical, offices["name"], strict=True)],
         )  # fmt: skip
         layer = maps.add_offer_points(m, shown, popup_fields=("name", "organization", "city"),
                                       color_by="status_label",
                                       palette=("#000000", "#009E73"),
-                                      cluster_options={"maxClusterRadius": 30})  # fmt: skip
+                                      cluster_options={"maxClusterRadius": 30},
+                                      german_fields=("organization", "city"),
+                                      html_fields=("name",), lang=lang)  # fmt: skip
         office_legend = layer.legend
     else:
         office_legend = {}
@@ -340,7 +368,7 @@ def place_map(outcome: GapOutcome, suggestion: Suggestion | None, lang: str) -> 
                 row = p.iloc[site]
                 folium.CircleMarker(
                     [row["lat"], row["lon"]], radius=14, color=colour, weight=4, fill=False,
-                    tooltip=html.escape(t(key, lang, n=rank, place=row["name"])),
+                    tooltip=maps.tip_html(t(key, lang, n=rank, place=maps.german(row["name"]))),
                 ).add_to(m)  # fmt: skip
     st.caption(t("luecken.map_places_label", lang, km=f"{radius:g}"))
     out = st_folium(m, key="gap_place_map", height=560, use_container_width=True,

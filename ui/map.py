@@ -88,7 +88,7 @@ def field_map(frame: pd.DataFrame, lang: str, *, key: str, height: int = 520,
         netmap.add_map_css(m)
         counts = cells() if cells is not None else netmap.count_cells(
             frame, by="district", districts=districts)  # fmt: skip
-        netmap.add_count_bubbles(m, counts, t("net.bubble", lang))
+        netmap.add_count_bubbles(m, counts, t("net.bubble", lang), lang)
         st.caption(t("map.label", lang))
         st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
         st.info(t("net.aggregated.fields", lang, limit=netmap.POINT_LIMIT),

@@ -195,22 +195,26 @@ def selected_districts(query: NetworkQuery, ctx: Context) -> list[str]:
     return []
 
 
-def _tooltips(query: NetworkQuery, ctx: Context, dens: pd.DataFrame, lang: str) -> dict:
+def tooltips(query: NetworkQuery, ctx: Context, dens: pd.DataFrame, lang: str) -> dict:
+    """AGS → the district's tooltip for the map level: UI words in ``lang``, numbers in its
+    digits, district, region and network names as German data (:func:`geo.maps.german`)."""
     names, nets = ctx.names(), ctx.network_of()
     status = dict(zip(ctx.assignments["district_ags"], ctx.assignments["status"], strict=True))
     out = {}
     for r in district_frame().itertuples(index=False):
+        name = maps.german(r.name)
         if query.level == "region":
-            tip = f"{r.name} · {t('net.region', lang)}: {r.region}"
+            tip = f"{name} · {t('net.region', lang)}: {maps.german(r.region)}"
         elif query.level == "dichte":
             row = dens.loc[r.ags]
-            tip = t("net.tip_density", lang, name=r.name, n=int(row["count"]),
-                    rate=f"{row['per_100k']:.1f}")  # fmt: skip
+            tip = t("net.tip_density", lang, name=name,
+                    n=format_number(int(row["count"]), lang, "#,##0"),
+                    rate=format_number(float(row["per_100k"]), lang, "#,##0.0"))  # fmt: skip
         else:
             net = nets.get(r.ags)
             how = t(f"net.assignment.{status[r.ags]}", lang)
-            tip = (f"{r.name} · {names.get(net, net)} ({how})" if net
-                   else f"{r.name} · {t('net.no_network', lang)}")  # fmt: skip
+            tip = (f"{name} · {maps.german(names.get(net, net))} ({how})" if net
+                   else f"{name} · {t('net.no_network', lang)}")  # fmt: skip
         out[r.ags] = tip
     return out
 
@@ -236,20 +240,20 @@ def network_map(query: NetworkQuery, offers: pd.DataFrame, ctx: Context, lang: s
     styles = netmap.district_styles(query.level, frame, network_ids=list(ctx.names()),
                                     density_class=cls.to_dict())  # fmt: skip
     chosen = selected_districts(query, ctx)
-    m = maps.base_map(height=f"{height}px")
+    m = maps.base_map(height=f"{height}px", lang=lang)
     netmap.add_map_css(m)
     sub = gdf[gdf["ags"].isin(chosen)] if chosen else gdf
     west, south, east, north = sub.total_bounds
     m.fit_bounds([[south, west], [north, east]])
-    netmap.add_choropleth(m, gdf, styles, _tooltips(query, ctx, dens, lang), selected=chosen)
+    netmap.add_choropleth(m, gdf, styles, tooltips(query, ctx, dens, lang), selected=chosen)
 
     view = _view(query.with_(network=None, district=None, level="netz", matrix="feld"),
                  tuple(chosen), data_stamp())  # fmt: skip
     if view["cells"] is None:
         labels = {k: t(f"kind.{k}", lang) for k in KIND_IDS}
-        netmap.add_symbol_layer(m, view["placed"], labels)
+        netmap.add_symbol_layer(m, view["placed"], labels, lang)
     else:
-        netmap.add_count_bubbles(m, view["cells"], t("net.bubble", lang))
+        netmap.add_count_bubbles(m, view["cells"], t("net.bubble", lang), lang)
     st.caption(t("net.map_label", lang))
     out = st_folium(m, key=key, height=height, use_container_width=True,
                     returned_objects=["last_active_drawing"])  # fmt: skip

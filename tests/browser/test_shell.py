@@ -148,6 +148,8 @@ def test_phone_in_that_language_gets_the_finder_in_it_and_german_only_as_marked_
             _wait_shell(page, lang)
             _assert_current_language_in_view(page)
             _assert_in_language(page.evaluate(TEXTS_JS), lang, path)
+            if path != "/handlungsfelder":  # the start page's and the field's map
+                _assert_map_in_language(page, lang, path)
             if path == "/":
                 screenshot(page, f"shell_start_{lang}_390")
         page.atlas.assert_clean()
@@ -212,6 +214,23 @@ def _assert_map_popup_in_language(page, lang: str) -> None:
     assert status in popup.inner_text(), (status, popup.inner_text())
     _assert_in_language(frame.evaluate(TEXTS_JS), lang, "map popup")
     screenshot(page, f"shell_map_popup_{lang}_390")
+
+
+def _assert_map_in_language(page, lang: str, where: str) -> None:
+    """The map's own document (its iframe) speaks the language: its ``lang``, Leaflet's zoom
+    buttons named in it, the scale bar and the counts (clusters, bubbles) in its digits, no
+    German outside ``lang="de"``. Its tooltips (names marked ``lang="de"``) are in the DOM
+    only while hovered: their HTML is checked in tests/geo/test_map_texts.py."""
+    page.locator("iframe[title]").first.scroll_into_view_if_needed()
+    frame = map_frame(page)
+    frame.wait_for_function(
+        "lang => document.documentElement.lang === lang && "
+        "!!document.querySelector('.leaflet-control-scale-line')",
+        arg=lang, timeout=SLOW)  # fmt: skip
+    wait_for_map_idle(frame, SLOW)
+    zoom_in = frame.locator("a.leaflet-control-zoom-in")
+    assert zoom_in.get_attribute("aria-label") == t("shell.map.zoom_in", lang)
+    _assert_in_language(frame.evaluate(TEXTS_JS), lang, f"{where} map")
 
 
 def test_language_switch_by_keyboard(browser, app_server):

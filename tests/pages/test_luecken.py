@@ -91,3 +91,59 @@ def test_data_text_in_button_labels_is_not_markdown():
     assert plain("[x](javascript:alert(1)) **b** :red[x]") == (
         "\\[x\\]\\(javascript\\:alert\\(1\\)\\) \\*\\*b\\*\\* \\:red\\[x\\]")  # fmt: skip
     assert plain("Göttingen") == "Göttingen"
+
+
+def test_map_tooltips_in_farsi_mark_german_names_and_use_persian_digits():
+    """The gap maps' tooltips in Farsi: place and district names are German data inside
+    ``lang="de"``, figures and distances are written ۰-۹, the rest is Farsi."""
+    import html
+    import re
+
+    import pandas as pd
+
+    from geo import maps
+    from ui.gaps import PLACE_TIP_GERMAN, district_tips, place_tips
+
+    span = '<span lang="de" dir="auto">'
+    places = pd.DataFrame({"name": ["Bad Bentheim", "<b>Ort</b>"],
+                           "district": ["Grafschaft Bentheim", "Celle"],
+                           "distance_km": [12.34, float("nan")],
+                           "inhabitants": [15321, 0]})  # fmt: skip
+    template, values = place_tips(places, "fa")
+    assert set(PLACE_TIP_GERMAN) == {"place", "district"} and set(values) >= {"place", "km"}
+    assert values["place"] == ["Bad Bentheim", "<b>Ort</b>"]
+    assert values["km"] == ["۱۲٫۳", "–"] and values["n"] == ["۱۵٬۳۲۱", "۰"]
+    farsi = [re.sub(r"\{\w+\}", "", template)]
+    districts = pd.DataFrame({"ags": ["03351", "03101"], "name": ["Celle", "<b>"]})
+    tips = [maps.tip_html(x) for x in district_tips(
+        districts, {"03351": 0.4567, "03101": 12.0}, "fa", 1, " %")]  # fmt: skip
+    assert tips == [f"{span}Celle</span>: ۰٫۵ %", f"{span}{html.escape('<b>')}</span>: ۱۲٫۰ %"]
+    farsi += [re.sub(f"{span}.*?</span>", "", tip) for tip in tips]
+    for text in farsi:
+        assert not re.search(r"[0-9]|[A-Za-zÄÖÜäöüß]{3,}", text), text
+
+
+def test_maps_in_farsi_say_their_language_and_mark_german_names(app):
+    """Both maps of the page (st_folium's scripts) in Farsi: the document's language, the
+    district names in the choropleth's tooltips marked ``lang="de"``, and the place map's
+    tooltip template in Farsi with its names flagged German and its figures in ۰-۹."""
+    import json
+    import re
+
+    from jinja2.utils import htmlsafe_json_dumps
+
+    _open(app, lang="fa", feld="beruf")
+    scripts = [json.loads(c.proto.json_args)["script"] for c in app.get("component_instance")]
+    assert len(scripts) == 2
+    assert all('document.documentElement.lang = "fa"' in s for s in scripts)
+    marked = htmlsafe_json_dumps('<span lang="de" dir="auto">Braunschweig</span>')[1:-1]
+    assert marked in scripts[0]
+    payloads = [json.loads(d) for d in re.findall(r"var d = (\{.*\});$", scripts[1], re.M)]
+    (dots,) = [d for d in payloads if "fields" in d]
+    assert dots["fields"] == ["place", "district", "km", "n"]
+    assert dots["german"] == [True, True, False, False]
+    assert len(dots["lat"]) > 1000 and "Braunschweig" in dots["values"][1]
+    figures = dots["values"][2] + dots["values"][3]
+    assert not any(re.search("[0-9]", v) for v in figures) and re.search("[۰-۹]", figures[0])
+    farsi = re.sub(r"\{\w+\}", "", dots["tip"])
+    assert farsi.strip() and not re.search(r"[0-9]|[A-Za-zÄÖÜäöüß]{3,}", farsi), dots["tip"]

@@ -4,6 +4,7 @@ the URL and the widgets, invalid URL values, and the one-click confirmation."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import time
 
@@ -296,3 +297,58 @@ def test_links_tab_on_the_maintenance_page(app, coordinator_site):
     _open(app, page="pages/daten.py")
     assert app.selectbox(key="links_net").value == "suedniedersachsen"
     assert "Mitgliedschaften" in _texts(app) and "Kooperationen" in _texts(app)
+
+
+@pytest.mark.parametrize("level", ["netz", "region", "dichte"])
+def test_district_tooltips_in_farsi_mark_german_names_and_use_persian_digits(level):
+    """The map's district tooltips (start page and /netzwerke) in Farsi: district, region and
+    network names are German data inside ``lang="de"``, the numbers are written ۰-۹, and
+    whatever else the tooltip says is Farsi (no German word, no Western digit)."""
+    import pandas as pd
+
+    from directory.network_view import NetworkQuery
+    from geo import maps
+    from ui.netzwerke import Context, district_frame, tooltips
+
+    districts = district_frame()
+    ags = list(districts["ags"])
+    ctx = Context(
+        networks=pd.DataFrame({"network_id": ["n1"], "name": ["Netzwerk Süd <b>"]}),
+        assignments=pd.DataFrame({"district_ags": ags,
+                                  "network_id": ["n1"] + [None] * (len(ags) - 1),
+                                  "status": ["verified"] + ["unknown"] * (len(ags) - 1)}),
+        memberships=pd.DataFrame(), cooperations=pd.DataFrame(),
+    )  # fmt: skip
+    dens = pd.DataFrame({"count": range(len(ags)), "per_100k": [1234.56] * len(ags)},
+                        index=ags)  # fmt: skip
+    tips = tooltips(NetworkQuery(level=level), ctx, dens, "fa")
+    span = '<span lang="de" dir="auto">'
+    for a, name, region in zip(ags, districts["name"], districts["region"], strict=True):
+        shown = maps.tip_html(tips[a])
+        assert f"{span}{html.escape(name)}</span>" in shown
+        farsi = re.sub(f"{span}.*?</span>", "", shown)
+        assert not re.search(r"[0-9]|[A-Za-zÄÖÜäöüß]{3,}", farsi), farsi
+        if level == "region":
+            assert f"{span}{html.escape(region)}</span>" in shown
+    first = maps.tip_html(tips[ags[0]])
+    if level == "netz":
+        assert f"{span}Netzwerk Süd &lt;b&gt;</span>" in first
+    if level == "dichte":
+        assert "۱٬۲۳۴٫۶" in first and "۱" in maps.tip_html(tips[ags[1]])
+
+
+@pytest.mark.parametrize("page", ["pages/start.py", "pages/netzwerke.py"])
+def test_map_in_farsi_says_its_language_and_marks_district_names(app, page):
+    """The map the page sends (st_folium's script): the document's language, the scale's
+    digits, and the district tooltips with their names marked ``lang="de"``."""
+    import json
+
+    from jinja2.utils import htmlsafe_json_dumps
+
+    _open(app, page, lang="fa")
+    (script,) = [json.loads(c.proto.json_args)["script"]
+                 for c in app.get("component_instance")]  # fmt: skip
+    assert 'document.documentElement.lang = "fa"' in script
+    assert f"var digits = {htmlsafe_json_dumps('۰۱۲۳۴۵۶۷۸۹')}" in script
+    marked = htmlsafe_json_dumps('<span lang="de" dir="auto">Braunschweig</span>')[1:-1]
+    assert marked in script
