@@ -244,7 +244,7 @@ def finder_map(results: pd.DataFrame, point, query: FinderQuery, lang: str) -> N
     )  # fmt: skip
     folium.CircleMarker(
         [point.lat, point.lon], radius=9, color="#b00020", weight=3, fill=True,
-        fill_opacity=0.9, tooltip=t_easy("finder.searched_point", lang, query.easy),
+        fill_opacity=0.9, tooltip=maps.tip_html(t_easy("finder.searched_point", lang, query.easy)),
     ).add_to(m)  # fmt: skip
     # Rings for the searched point and the selected offer in a pane above the clusters
     # (a cluster icon would hide them); not clickable, so clusters stay clickable.
