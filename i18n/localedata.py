@@ -23,7 +23,7 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date
 from babel.dates import format_skeleton
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 #: CLDR numbering system per UI language; a language not listed writes Western (latn) digits.
 NUMBERING: dict[str, str] = {"fa": "arabext", "ps": "arabext"}
@@ -97,6 +97,27 @@ def format_number(value: float, lang: str, fmt: str | None = None) -> str:
     """
     text = format_decimal(value, format=fmt, locale=_locale(lang),
                           numbering_system=numbering_system(lang))  # fmt: skip
+    return localize_digits(text, lang)
+
+
+def format_share(share: float, lang: str, digits: int = 1) -> str:
+    """A share (``0.634``) as a percentage in the UI language: the CLDR pattern (where the sign
+    stands, with or without a space), the language's digits, separators and percent sign.
+
+    >>> format_share(0.634, "de") == "63,4\u00a0%", format_share(0.634, "tr")
+    (True, '%63,4')
+    >>> format_share(0.634, "fa"), format_share(0.5, "en", digits=0)
+    ('۶۳٫۴٪', '50%')
+    """
+    locale = _locale(lang)
+    pattern = locale.percent_formats[None].pattern
+    if digits:
+        pattern = pattern.replace("0", "0." + "0" * digits, 1)
+    system = numbering_system(lang)
+    text = format_percent(share, format=pattern, locale=locale, numbering_system=system)
+    sign = locale.number_symbols.get(system, {}).get("percentSign")
+    if system != "latn" and sign:  # babel keeps the Western sign of the pattern
+        text = text.replace("%", sign.strip("\u200e\u200f\u061c"))
     return localize_digits(text, lang)
 
 

@@ -36,7 +36,7 @@ from geo.gaps import nearest_place_name, suggest_sites
 from geo.geocode import geocode
 from geo.sites import Suggestion
 from i18n import t
-from i18n.localedata import format_number
+from i18n.localedata import format_number, format_share
 from ui.blocks import escape_markdown
 from ui.filters import param_widget, put_in_url, read_widgets, set_widgets
 from ui.state import offers
@@ -192,17 +192,20 @@ def site_suggestion(query: GapQuery, demand: pd.Series | None, lang: str) -> Sug
 def summary(outcome: GapOutcome, lang: str) -> None:
     """Four key figures for the whole state."""
     r = outcome.result
-    km = f"{r.radius_km:g}"
+    km = format_number(r.radius_km, lang)
+    share, mean_km = r.totals["share_beyond"], r.totals["mean_distance_km"]
     figures = [
         (t("luecken.fig.beyond", lang, km=km), num(r.totals["inhabitants_beyond"], lang)),
-        (t("luecken.fig.share", lang, km=km), num(r.totals["share_beyond"] * 100, lang, 1) + " %"),
-        (t("luecken.fig.mean_distance", lang), num(r.totals["mean_distance_km"], lang, 1) + " km"),
+        (t("luecken.fig.share", lang, km=km),
+         format_share(share, lang) if num(share, lang) != "–" else "–"),
+        (t("luecken.fig.mean_distance", lang),
+         t("card.distance", lang, km=num(mean_km, lang, 1)) if num(mean_km, lang) != "–" else "–"),
         (t("luecken.fig.offices", lang), num(r.n_offices, lang)),
     ]  # fmt: skip
     cards = "".join(
         '<div role="group" style="flex:1 1 10rem;border:1px solid #d0d5dd;border-radius:.5rem;'
         f'padding:.5rem .8rem"><div style="font-size:.85rem;color:#4a5260">{html.escape(a)}</div>'
-        f'<div style="font-size:1.6rem;font-weight:600"><bdi dir="ltr">{html.escape(b)}</bdi>'
+        f'<div style="font-size:1.6rem;font-weight:600"><bdi>{html.escape(b)}</bdi>'
         "</div></div>"
         for a, b in figures
     )

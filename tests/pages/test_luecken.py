@@ -147,3 +147,15 @@ def test_maps_in_farsi_say_their_language_and_mark_german_names(app):
     assert not any(re.search("[0-9]", v) for v in figures) and re.search("[۰-۹]", figures[0])
     farsi = re.sub(r"\{\w+\}", "", dots["tip"])
     assert farsi.strip() and not re.search(r"[0-9]|[A-Za-zÄÖÜäöüß]{3,}", farsi), dots["tip"]
+
+
+def test_key_figures_in_farsi_write_persian_digits_and_percent_sign(app):
+    import re
+
+    _open(app, lang="fa", feld="jugendarbeit", r="25")
+    figures = next(h.proto.body for h in app.get("html")
+                   if t("luecken.fig.offices", "fa") in h.proto.body)  # fmt: skip
+    text = re.sub(r"<[^>]+>", " ", figures)
+    assert "٪" in text and re.search("[۰-۹]", text)
+    assert not re.search("[0-9]", text), text
+    assert t("card.distance", "fa", km="")[1:].strip() in text  # the unit in Persian, not "km"
