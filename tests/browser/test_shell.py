@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from directory.taxonomy import FIELD_IDS
 from i18n import LANGUAGES, catalogue, t
@@ -98,6 +99,12 @@ def _wait_shell(page, lang: str) -> None:
         "lang => document.documentElement.lang === lang && "
         "!!document.querySelector('nav.atlas-langbar a[aria-current]')",
         arg=lang, timeout=SLOW)  # fmt: skip
+
+
+def _wait_run(page) -> None:
+    """The script run has finished (Streamlit's own state of the app)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=SLOW)  # fmt: skip
 
 
 def _switch(page):
@@ -248,9 +255,11 @@ def test_language_switch_by_keyboard(browser, app_server):
         else:
             pytest.fail("the language switch cannot be reached with Tab")
         page.keyboard.press("Enter")
-        page.wait_for_function("document.documentElement.lang === 'uk'")
-        wait_for_app(page, SLOW)
-        assert page.get_by_role("heading", name=t("app.title", "uk")).is_visible()
+        page.wait_for_function("document.documentElement.lang === 'uk'", timeout=SLOW)
+        # the run has finished (not "network idle": the start page's map reloads in the new
+        # language, which on a busy machine can keep the network busy for long)
+        _wait_run(page)
+        expect(page.get_by_role("heading", name=t("app.title", "uk"))).to_be_visible(timeout=SLOW)
         assert "lang=uk" in page.url
         # the choice beats the browser's German from now on, also after a reload
         page.reload()
@@ -276,8 +285,7 @@ def test_language_switch_by_tap_keeps_the_search_and_the_menu_closed(browser, ap
         page.wait_for_function("document.documentElement.lang === 'fa'", timeout=SLOW)
         # the run has finished (not "network idle": the map's frame reloads in the new
         # language, which on a busy machine can keep the network busy for long)
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                               timeout=SLOW)  # fmt: skip
+        _wait_run(page)
         page.locator("article.atlas-card").first.wait_for(timeout=SLOW)
         assert page.get_by_role("heading", name=t("finder.title", "fa")).is_visible()
         assert "q=Hannover" in page.url and "lang=fa" in page.url
