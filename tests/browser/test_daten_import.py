@@ -36,7 +36,8 @@ def _login(page, app_server, lang: str = "de") -> None:
     page.get_by_label(t("auth.username", lang)).fill("browser_admin")
     page.get_by_label(t("auth.password", lang), exact=True).fill(PASSWORD)
     page.get_by_role("button", name=t("auth.login", lang)).click()
-    page.get_by_role("tab", name=t("daten.tab.io", lang)).wait_for(timeout=30_000)
+    # the first /daten run of a busy server takes a while
+    page.get_by_role("tab", name=t("daten.tab.io", lang)).wait_for(timeout=90_000)
 
 
 def _upload(page, path: Path) -> None:
@@ -114,7 +115,9 @@ def test_upload_box_speaks_the_ui_language(page, app_server):
 
 def test_a_click_on_a_row_opens_the_record(page, app_server):
     _login(page, app_server)
-    grid = page.locator("[data-testid=stDataFrame]").first
+    wait_for_app(page)  # the login's run draws the tabs first, the list of records after
+    grid = page.locator("[data-testid=stDataFrame]").filter(visible=True).first
+    grid.wait_for(timeout=60_000)
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 80, box["y"] + 35 + 17)  # the first row's name cell
