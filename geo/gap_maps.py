@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from folium.template import Template
 
-from geo.maps import COORD_DECIMALS, _encode, _rounded_geojson, tip_html
+from geo.maps import COORD_DECIMALS, GERMAN_JS, _encode, _rounded_geojson, tip_html
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -160,13 +160,14 @@ class PlaceDots(folium.MacroElement):
             var d = {{ this.payload|tojson }};
             var group = L.featureGroup();
             function each(v, i) { return Array.isArray(v) ? v[i] : v; }
+            {{ this.german_js }}
             function tip(layer) {  // one pass: a value is never read as a placeholder
                 var i = layer.options.row;
                 return d.tip.replace(/\\{(\\w+)\\}/g, function (all, k) {
                     var f = d.fields.indexOf(k);
                     if (f < 0) { return all; }
                     var c = d.codes[f], v = d.values[f][c === null ? i : c[i]];
-                    return d.german[f] ? '<span lang="de" dir="auto">' + v + "</span>" : v;
+                    return d.german[f] ? german(v) : v;
                 });
             }
             for (var i = 0; i < d.lat.length; i++) {
@@ -187,6 +188,7 @@ class PlaceDots(folium.MacroElement):
         super().__init__()
         self._name = "PlaceDots"
         self.payload = payload
+        self.german_js = GERMAN_JS
 
 
 def add_place_dots(

@@ -337,14 +337,15 @@ def base_map(
     18
     """
     cfg = tile_layer_config() if tiles is None else tiles
+    in_language = _language(lang)["lang"] is not None  # else folium's own scale bar
     m = folium.Map(
         location=list(center),
         zoom_start=zoom,
         tiles=None,
-        control_scale=lang is None or _language(lang)["lang"] is None,
+        control_scale=not in_language,
         **map_options,
     )
-    if not m.control_scale:
+    if in_language:
         MapLanguage(lang).add_to(m)
     # The map's own maxZoom: marker clusters need one even without a tile layer.
     m.options["max_zoom"] = cfg.max_zoom
@@ -508,6 +509,12 @@ def _german_html(value: Any) -> str:
     return tip_html(german(value))
 
 
+#: script defining ``german(v)``: German data (names, addresses; escaped text) as the browser
+#: shows it, marked as :func:`tip_html` marks it; shared by the layers built in the browser
+GERMAN_JS = """
+            function german(v) { return '<span lang="de" dir="auto">' + v + "</span>"; }"""
+
+
 #: script giving the clusters of ``cluster`` their count in the digits ``d.digits`` (a string of
 #: ten digits, or null: Western), shared by the clustered layers (OfferCluster, SymbolCluster)
 CLUSTER_DIGITS_JS = """
@@ -542,9 +549,10 @@ class OfferCluster(folium.plugins.MarkerCluster):
                 var c = d.codes[f];
                 return d.values[f][c === null ? i : c[i]];
             }
+            {{ this.german_js }}
             function shown(f, i) {  // German data (names, addresses) is marked as such
                 var v = text(f, i);
-                return v && d.german[f] ? '<span lang="de" dir="auto">' + v + "</span>" : v;
+                return v && d.german[f] ? german(v) : v;
             }
             function popup(layer) {
                 var i = layer.options.row, parts = [];
@@ -614,6 +622,7 @@ class OfferCluster(folium.plugins.MarkerCluster):
         self._name = "OfferCluster"
         self.payload = payload
         self.cluster_digits = CLUSTER_DIGITS_JS
+        self.german_js = GERMAN_JS
 
 
 def _encode(series: pd.Series, *, markup: bool = False) -> tuple[list[str], list[int] | None]:

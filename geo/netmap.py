@@ -236,7 +236,8 @@ class SymbolCluster(folium.plugins.MarkerCluster):
                                   iconAnchor: [7, 7]});
             });
             function text(f, i) { var c = d.codes[f]; return d.values[f][c === null ? i : c[i]]; }
-            function de(f, i) { return '<span lang="de" dir="auto">' + text(f, i) + "</span>"; }
+            {{ this.german_js }}
+            function de(f, i) { return german(text(f, i)); }
             var n = d.lat.length, markers = new Array(n);
             for (var i = 0; i < n; i++) {
                 var mk = L.marker([d.lat[i], d.lon[i]], {icon: icons[d.sym[i]], row: i,
@@ -261,6 +262,7 @@ class SymbolCluster(folium.plugins.MarkerCluster):
         self._name = "SymbolCluster"
         self.payload = payload
         self.cluster_digits = maps.CLUSTER_DIGITS_JS
+        self.german_js = maps.GERMAN_JS
 
 
 def add_symbol_layer(m: folium.Map, frame: pd.DataFrame, kind_labels: Mapping[str, str],
