@@ -351,7 +351,7 @@ def legend(query: NetworkQuery, ctx: Context, offers: pd.DataFrame, lang: str) -
         for nid in ctx.with_districts():
             row = ctx.networks.set_index("network_id").loc[nid]
             status = esc(t(f"net.name_status.{row.status}", lang))
-            name = f'<span lang="de" dir="auto">{esc(str(row["name"]))}</span>'
+            name = maps.tip_html(maps.german(row["name"]))
             items.append((_swatch(colours[nid], "solid"), f"{name} ({status})"))
         items += [(_swatch("#6b7280", "solid"), esc(t("net.legend.verified", lang))),
                   (_swatch("#6b7280", "hatch"), esc(t("net.legend.inferred", lang))),
