@@ -55,9 +55,13 @@ def _tr(lang: str):
     return lambda key, **values: t(key, lang, **values)
 
 
+def _finite(value: float | None) -> bool:
+    return value is not None and bool(np.isfinite(value))
+
+
 def num(value: float, lang: str, digits: int = 0) -> str:
     """A number in the UI language's format and digits ("–" for NaN/inf)."""
-    if value is None or not np.isfinite(value):
+    if not _finite(value):
         return "–"
     return format_number(float(value), lang, "#,##0" + ("." + "0" * digits if digits else ""))
 
@@ -197,9 +201,9 @@ def summary(outcome: GapOutcome, lang: str) -> None:
     figures = [
         (t("luecken.fig.beyond", lang, km=km), num(r.totals["inhabitants_beyond"], lang)),
         (t("luecken.fig.share", lang, km=km),
-         format_share(share, lang) if num(share, lang) != "–" else "–"),
+         format_share(share, lang) if _finite(share) else "–"),
         (t("luecken.fig.mean_distance", lang),
-         t("card.distance", lang, km=num(mean_km, lang, 1)) if num(mean_km, lang) != "–" else "–"),
+         t("card.distance", lang, km=num(mean_km, lang, 1)) if _finite(mean_km) else "–"),
         (t("luecken.fig.offices", lang), num(r.n_offices, lang)),
     ]  # fmt: skip
     cards = "".join(
