@@ -75,8 +75,8 @@ _PLACEHOLDER_MAX = max(map(len, _PLACEHOLDERS))
 def _placeholder(value: Any) -> bool:
     if not isinstance(value, str):
         return False
-    text = value if len(value) <= _PLACEHOLDER_MAX else value.strip()  # most cells: longer
-    return len(text) <= _PLACEHOLDER_MAX and text.strip().casefold() in _PLACEHOLDERS
+    text = value.strip()
+    return len(text) <= _PLACEHOLDER_MAX and text.casefold() in _PLACEHOLDERS  # most: longer
 
 
 def _remark_problem(column: str, value: str, remark: str, where: str = "description") -> Problem:

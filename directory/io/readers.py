@@ -118,9 +118,7 @@ def record_values(rec: RawRecord, parsed: Parsed) -> tuple[dict[str, Any], dict[
     width = len(row)
     values = {c: row[i] if i < width else None for i, c in mapping.items()}
     if csv_guard:
-        for c, v in values.items():
-            if isinstance(v, str) and v[:1] == "'":
-                values[c] = unneutralise(v)
+        values = {c: unneutralise(v) for c, v in values.items()}
     extra = {h: row[i] for i, h in unmapped.items() if i < len(row) and not _blank(row[i])}
     return values, extra
 
@@ -235,8 +233,7 @@ def _skip_reason(row: list[Any], name_index: int | None,
     ("Landkreis Hildesheim", "Region Hannover:") in a table of three or more columns — as
     merged cells leave it above a group of rows. ``(code, the row's first text)`` or
     ``None``."""
-    filled = [(i, v) for i, v in enumerate(row)
-              if v is not None and (not isinstance(v, str) or v.strip())]  # not _blank(v)
+    filled = [(i, v) for i, v in enumerate(row) if not _blank(v)]
     if not filled:
         return None
     first = str(filled[0][1]).strip()
