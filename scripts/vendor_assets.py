@@ -117,7 +117,7 @@ def names_font() -> Path:
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=NAMES_TEXT)
     subsetter.subset(font)
-    target = ROOT / "static" / NAMES_FONT
+    target = VENDOR / NAMES_FONT
     subset.save_font(font, target, options)
     return target
 

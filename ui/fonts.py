@@ -30,7 +30,7 @@ FONT_URL = DEFAULT_ASSET_BASE + "/noto-sans-ethiopic/ethiopic-{weight}.woff2"
 FONT_LANGUAGES = ("ti",)
 #: Their names in the language bar, cut from the regular weight (static/ path, npm source).
 NAMES_TEXT = "".join(sorted(set("".join(LANGUAGES[code].name for code in FONT_LANGUAGES))))
-NAMES_FONT = "vendor/noto-sans-ethiopic/language-names.woff"
+NAMES_FONT = "noto-sans-ethiopic/language-names.woff"  # in static/vendor/
 NAMES_SOURCE = "@fontsource/noto-sans-ethiopic/files/noto-sans-ethiopic-ethiopic-400-normal.woff"
 NAMES_FAMILY = "Atlas Language Names"
 
@@ -41,11 +41,10 @@ def language_names_css() -> str:
     >>> "language-names.woff" in language_names_css()
     True
     """
-    base = DEFAULT_ASSET_BASE.removesuffix("/vendor")
     links = ",".join(f".atlas-langs a[lang={code}]" for code in FONT_LANGUAGES)
     return (
         f"@font-face{{font-family:'{NAMES_FAMILY}';font-style:normal;font-weight:400;"
-        f"font-display:swap;src:url({base}/{NAMES_FONT}) format('woff');"
+        f"font-display:swap;src:url({DEFAULT_ASSET_BASE}/{NAMES_FONT}) format('woff');"
         f"unicode-range:{ETHIOPIC_RANGE}}}"
         f"{links}{{font-family:'Source Sans','{NAMES_FAMILY}',sans-serif}}"
     )
