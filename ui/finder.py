@@ -186,16 +186,22 @@ def _show_more() -> None:
     st.session_state["_finder_limit"] = st.session_state.get("_finder_limit", PAGE_SIZE) + PAGE_SIZE
 
 
+def _cards_with_map_button(rows: pd.DataFrame, query: FinderQuery, lang: str, *,
+                           key: str) -> None:  # fmt: skip
+    """One card per row (the selected offer highlighted), each with its "show on map"."""
+    easy = query.easy
+    for i, (_, row) in enumerate(rows.iterrows()):
+        st.html(card_html(row, lang, selected=row["service_id"] == query.selected, easy=easy))
+        st.button(t_easy("finder.show_on_map", lang, easy), key=f"{key}_{i}_{row['service_id']}",
+                  on_click=show_on_map, args=(row["service_id"], lang, easy))  # fmt: skip
+
+
 def result_cards(results: pd.DataFrame, query: FinderQuery, lang: str) -> None:
     """The result list: selected offer first, then nearest first, paged."""
     st.html(CARD_CSS)
     limit = st.session_state.get("_finder_limit", PAGE_SIZE)
     easy = query.easy
-    for i, (_, row) in enumerate(results.head(limit).iterrows()):
-        chosen = row["service_id"] == query.selected
-        st.html(card_html(row, lang, selected=chosen, easy=easy))
-        st.button(t_easy("finder.show_on_map", lang, easy), key=f"show_{i}_{row['service_id']}",
-                  on_click=show_on_map, args=(row["service_id"], lang, easy))  # fmt: skip
+    _cards_with_map_button(results.head(limit), query, lang, key="show")
     if len(results) > limit:
         more = min(PAGE_SIZE, len(results) - limit)
         st.button(tn_easy("finder.more", more, lang, easy), key="finder_more",
@@ -211,10 +217,7 @@ def unknown_language_cards(unknown: pd.DataFrame, query: FinderQuery, lang: str,
     if beyond:
         st.caption(t_easy("results.unknown_beyond", lang, easy))
     st.html(CARD_CSS)
-    for i, (_, row) in enumerate(unknown.iterrows()):
-        st.html(card_html(row, lang, selected=row["service_id"] == query.selected, easy=easy))
-        st.button(t_easy("finder.show_on_map", lang, easy), key=f"unknown_{i}_{row['service_id']}",
-                  on_click=show_on_map, args=(row["service_id"], lang, easy))  # fmt: skip
+    _cards_with_map_button(unknown, query, lang, key="unknown")
 
 
 def zoom_for(radius_km: int) -> int:
